@@ -1,0 +1,48 @@
+"""Where derived data (decoded dictionaries, language-ID model) is cached between runs.
+
+Everything cached here is rebuilt from installed packages when missing; nothing is downloaded.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import TypeVar
+
+T = TypeVar("T")
+
+
+def cache_dir() -> Path | None:
+    """The cache folder, or None when caching is switched off (COACH_CACHE_DIR=off)."""
+    configured = os.environ.get("COACH_CACHE_DIR")
+    if configured == "off":
+        return None
+    if configured:
+        return Path(configured)
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "phrase-coach"
+
+
+def cached_pickle(name: str, build: Callable[[], T]) -> T:
+    """Load `name` from the cache, or build it and store it; a cache that can't be written is skipped."""
+    folder = cache_dir()
+    path = folder / name if folder else None
+    if path is not None and path.is_file():
+        try:
+            with path.open("rb") as fh:
+                return pickle.load(fh)
+        except Exception:  # a truncated or stale cache file: rebuild it
+            pass
+    value = build()
+    if path is not None:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            with tempfile.NamedTemporaryFile(dir=path.parent, delete=False) as tmp:
+                pickle.dump(value, tmp, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp.name, path)
+        except OSError:
+            pass
+    return value

@@ -1,0 +1,32 @@
+"""Korean morphemes from Kiwi: 약속드립니다 → 약속 + 드리 + ㅂ니다, with their places in the text."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+
+
+@dataclass(frozen=True, slots=True)
+class Morpheme:
+    form: str  # the dictionary form (드리, ᆸ니다)
+    tag: str  # Sejong tag (NNG, VV, EF, SF …)
+    start: int
+    end: int
+
+
+@cache
+def _kiwi():  # noqa: ANN202 - Kiwi has no type stubs
+    from kiwipiepy import Kiwi
+
+    return Kiwi(num_workers=0)
+
+
+def morphemes(text: str) -> list[Morpheme]:
+    """Kiwi's best analysis of the text; contracted morphemes may share characters."""
+    return [
+        Morpheme(tok.form, tok.tag, tok.start, tok.start + tok.len) for tok in _kiwi().tokenize(text)
+    ]
+
+
+def warm_up() -> None:
+    _kiwi()
