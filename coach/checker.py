@@ -1,0 +1,178 @@
+"""The checker: text → Report(findings, moves), for any of the six languages.
+
+One reply travels one way: blank quoted parts → NFC → tokens and lemmas → rule and move patterns →
+context (exceptions, negation, hedges, questions, moves nearby) → findings with spans in the
+caller's own text and rewrites.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from coach.errors import CoachError
+from coach.language import LANGUAGES
+from coach.language.detect import Detection, detect_language
+from coach.language.normalize import nfc
+from coach.language.pipeline import Analysis, analyse
+from coach.phrasebook.compiled import CompiledPhrasebook, Hit, compile_phrasebook
+from coach.phrasebook.loader import LoadResult, load_phrasebooks
+from coach.phrasebook.model import Move, Rewrite, Rule, severity_rank
+from coach.quoted import blank_quoted
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    rule: str
+    category: str
+    severity: str
+    message: str
+    matched: str  # == text[start:end] of the checked text, always
+    start: int
+    end: int
+    line: int
+    column: int
+    rewrites: tuple[Rewrite, ...]
+    typo: bool = False  # matched through typo tolerance
+
+
+@dataclass(frozen=True, slots=True)
+class MoveHit:
+    move: str
+    matched: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    lang: str | None  # None when the text is in a language the coach does not support
+    findings: tuple[Finding, ...] = ()
+    moves: tuple[MoveHit, ...] = ()
+    detection: Detection | None = None  # how the language was chosen, when it was detected
+
+    @property
+    def moves_shown(self) -> frozenset[str]:
+        return frozenset(hit.move for hit in self.moves)
+
+    def worst_severity(self) -> str | None:
+        return min((f.severity for f in self.findings), key=severity_rank, default=None)
+
+
+@dataclass
+class Checker:
+    """Checks texts against loaded phrasebooks; compiles each language on first use."""
+
+    library: LoadResult
+    disabled: frozenset[str] = frozenset()
+    default_lang: str | None = None
+    _compiled: dict[str, CompiledPhrasebook] = field(default_factory=dict, repr=False)
+
+    @classmethod
+    def from_paths(cls, paths: Iterable[Path], disabled: Iterable[str] = (), default_lang: str | None = None,
+                   langs: Iterable[str] | None = None) -> Checker:
+        """Load phrasebooks; raises CoachError listing the problems if any file is broken."""
+        library = load_phrasebooks(list(paths), langs)
+        if library.errors:
+            raise CoachError("the phrasebooks have problems:", tuple(library.errors))
+        return cls(library, frozenset(disabled), default_lang)
+
+    @property
+    def languages(self) -> tuple[str, ...]:
+        return tuple(lang for lang in LANGUAGES if lang in self.library.books)
+
+    def compiled(self, lang: str) -> CompiledPhrasebook:
+        if lang not in self._compiled:
+            book = self.library.books.get(lang)
+            if book is None:
+                raise CoachError(f"no phrasebook for language '{lang}'")
+            self._compiled[lang] = compile_phrasebook(book)
+        return self._compiled[lang]
+
+    def check(self, text: str, lang: str | None = None) -> Report:
+        """Check one text. `lang=None` detects the language among the six."""
+        detection = None
+        if lang is None:
+            detection = detect_language(text, self.default_lang)
+            if detection.lang is None:
+                return Report(None, detection=detection)
+            lang = detection.lang
+        if lang not in LANGUAGES:
+            raise CoachError(f"unsupported language '{lang}'; use one of {', '.join(LANGUAGES)}")
+        normalized = nfc(blank_quoted(text))
+        analysis = analyse(normalized.text, lang)
+        compiled = self.compiled(lang)
+        hits = compiled.find(analysis)
+        move_hits = [h for h in hits if isinstance(h.pattern.owner, Move) and self._holds(compiled, analysis, h)]
+        move_sentences: dict[str, set[int]] = {}
+        for hit in move_hits:
+            move_sentences.setdefault(hit.pattern.owner.id, set()).add(analysis.units[hit.first].sentence)
+        rule_hits = [
+            h for h in hits
+            if isinstance(h.pattern.owner, Rule)
+            and h.pattern.owner.id not in self.disabled
+            and self._holds(compiled, analysis, h, move_sentences)
+        ]
+
+        def span(hit: Hit) -> tuple[int, int]:
+            units = analysis.units
+            start = normalized.original_offset(units[hit.first].start)
+            end = normalized.original_offset(units[hit.last - 1].end)
+            return start, end
+
+        findings = _findings(text, rule_hits, span)
+        moves = _moves(text, move_hits, span)
+        return Report(lang, findings, moves, detection)
+
+    def _holds(self, compiled: CompiledPhrasebook, analysis: Analysis, hit: Hit,
+               move_sentences: dict[str, set[int]] | None = None) -> bool:
+        """Whether the hit survives its owner's exceptions and `unless` conditions."""
+        owner = hit.pattern.owner
+        for exception in compiled.exceptions.get(owner.id, ()):
+            if compiled.matches_within(exception, analysis, hit.first, hit.last):
+                return False
+        sentence = analysis.units[hit.first].sentence
+        for condition in owner.unless:
+            if condition == "negated" and compiled.negated(analysis, hit.first, hit.last):
+                return False
+            if condition == "hedged" and compiled.hedged(analysis, hit.first):
+                return False
+            if condition == "question" and sentence in analysis.questions:
+                return False
+            if condition.startswith("move:") and move_sentences:
+                shown = move_sentences.get(condition[5:], ())
+                if sentence in shown or sentence + 1 in shown:
+                    return False
+        return True
+
+
+def _findings(text: str, hits: list[Hit], span) -> tuple[Finding, ...]:  # noqa: ANN001
+    """One finding per rule and place: overlapping hits of one category keep the longest, most severe."""
+    ranked = sorted(hits, key=lambda h: (severity_rank(h.pattern.owner.severity), -(h.last - h.first), h.first))
+    kept: list[tuple[Hit, int, int]] = []
+    for hit in ranked:
+        start, end = span(hit)
+        rule = hit.pattern.owner
+        if any(k.pattern.owner.category == rule.category and start < k_end and k_start < end
+               for k, k_start, k_end in kept):
+            continue
+        kept.append((hit, start, end))
+    findings = []
+    for hit, start, end in sorted(kept, key=lambda k: (k[1], k[2])):
+        rule = hit.pattern.owner
+        line = text.count("\n", 0, start) + 1
+        column = start - (text.rfind("\n", 0, start) + 1) + 1
+        findings.append(Finding(rule.id, rule.category, rule.severity, rule.message, text[start:end], start, end,
+                                line, column, rule.rewrites, hit.typo))
+    return tuple(findings)
+
+
+def _moves(text: str, hits: list[Hit], span) -> tuple[MoveHit, ...]:  # noqa: ANN001
+    seen: dict[str, MoveHit] = {}
+    for hit in sorted(hits, key=lambda h: h.first):
+        move = hit.pattern.owner.id
+        if move not in seen:
+            start, end = span(hit)
+            seen[move] = MoveHit(move, text[start:end], start, end)
+    return tuple(seen.values())

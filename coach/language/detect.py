@@ -1,0 +1,97 @@
+"""Which of the six languages a text is in, or a clear 'none of them'.
+
+Hangul and Devanagari decide Korean and Hindi by script alone. Latin-script texts go to py3langid,
+asked twice: over all 97 of its languages (to notice French or German) and restricted to ours.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+from functools import cache
+
+from coach.language import LANGUAGES, LANGUAGE_NAMES
+from coach.language.cache import cached_pickle
+
+LATIN_LANGUAGES = ("en", "id", "da", "tr")
+# Close relatives py3langid often prefers on short texts; read as ours.
+ALIASES = {"ms": "id", "no": "da", "nb": "da", "nn": "da"}
+MIN_LETTERS = 12  # below this, detection is a guess: use the default language if there is one
+FOREIGN_CONFIDENCE = 0.90
+
+OTHER_NAMES = {
+    "fr": "French", "de": "German", "es": "Spanish", "it": "Italian", "pt": "Portuguese", "nl": "Dutch",
+    "sv": "Swedish", "pl": "Polish", "ru": "Russian", "ja": "Japanese", "zh": "Chinese", "ar": "Arabic",
+    "vi": "Vietnamese", "th": "Thai", "fi": "Finnish", "cs": "Czech", "uk": "Ukrainian", "el": "Greek",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Detection:
+    lang: str | None  # one of LANGUAGES, or None when the text is in another language
+    confidence: float
+    other: str | None = None  # what it looks like instead (a language code or a script name)
+
+    def describe(self) -> str:
+        if self.lang is not None:
+            return f"{LANGUAGE_NAMES[self.lang]} ({self.lang})"
+        name = OTHER_NAMES.get(self.other or "", self.other or "an unknown language")
+        return f"{name}" + (f" ({self.other})" if self.other in OTHER_NAMES else "")
+
+
+def detect_language(text: str, default: str | None = None) -> Detection:
+    """Detect the language of `text`; `default` decides texts too short to tell."""
+    counts = _script_counts(text)
+    letters = sum(counts.values())
+    if letters == 0:
+        return Detection(default or "en", 0.0)
+    for script, lang in (("HANGUL", "ko"), ("DEVANAGARI", "hi")):
+        if counts.get(script, 0) / letters >= 0.5:
+            return Detection(lang, counts[script] / letters)
+    latin = counts.get("LATIN", 0)
+    if latin / letters < 0.5:
+        script = max(counts, key=counts.__getitem__)
+        return Detection(None, 0.0, script.title() + " script")
+    if letters < MIN_LETTERS:
+        return Detection(default or "en", 0.5)
+    full, ours = _identifiers()
+    top, probability = full.classify(text)
+    top = ALIASES.get(top, top)
+    if top in LATIN_LANGUAGES:
+        return Detection(top, float(probability))
+    best, best_probability = ours.classify(text)
+    if probability >= FOREIGN_CONFIDENCE:
+        return Detection(None, float(probability), top)
+    return Detection(best, float(best_probability))
+
+
+def _script_counts(text: str) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for ch in text[:5000]:
+        if ch.isalpha():
+            name = unicodedata.name(ch, "")
+            script = name.split(" ", 1)[0] if name else "UNKNOWN"
+            if script in ("CJK", "HIRAGANA", "KATAKANA"):
+                script = "CJK"
+            counts[script] = counts.get(script, 0) + 1
+    return counts
+
+
+@cache
+def _identifiers():  # noqa: ANN202
+    """Two py3langid identifiers (all languages, and ours) from one model, decoded once and cached."""
+    import numpy as np
+    from py3langid import __version__ as version
+    from py3langid.langid import MODEL_FILE, MODEL_DIR, LanguageIdentifier
+    from py3langid.modelio import load_model
+
+    model = cached_pickle(f"py3langid-{version}.pickle", lambda: load_model(MODEL_DIR / MODEL_FILE))
+    ptc, pc, classes, nextmove, row, output = model
+
+    def make() -> LanguageIdentifier:
+        return LanguageIdentifier(np.asarray(ptc), np.asarray(pc), classes, nextmove, output,
+                                  norm_probs=True, tk_row=row)
+
+    full, ours = make(), make()
+    ours.set_languages([lang for lang in LANGUAGES])
+    return full, ours

@@ -1,0 +1,314 @@
+"""A phrasebook compiled for matching: patterns indexed by the key of their first word.
+
+Only the patterns whose first word occurs in a text are tried, so the cost of a check grows with
+the text, not with the number of rules (spaCy's Matcher, by contrast, tries every pattern at every
+token).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from rapidfuzz import process
+from rapidfuzz.distance import Levenshtein
+
+from coach.errors import Problem
+from coach.language import lemmas
+from coach.language.pipeline import Analysis, Unit, analyse
+from coach.phrasebook.model import Move, Pattern, Phrasebook, Rule
+from coach.phrasebook.pattern import (
+    Alt,
+    AnyToken,
+    Element,
+    Gap,
+    Lit,
+    Opt,
+    PatternError,
+    Rx,
+    anchor_keys,
+    compile_pattern,
+    literal_words,
+)
+
+MIN_TYPO_WORD = 4  # shorter words are too easy to confuse
+MIN_SINGLE_WORD_TYPO = 6  # a one-word pattern tolerates a typo only in a long word
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledPattern:
+    owner: Rule | Move
+    elements: tuple[Element, ...]
+    source: Pattern
+    literal_count: int
+    longest_literal: int
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """A pattern matched units [first, last) of an analysis."""
+
+    pattern: CompiledPattern
+    first: int
+    last: int
+    typo: bool
+
+
+@dataclass
+class CompiledPhrasebook:
+    book: Phrasebook
+    patterns: list[CompiledPattern] = field(default_factory=list)
+    index: dict[str, list[CompiledPattern]] = field(default_factory=dict)
+    unanchored: list[CompiledPattern] = field(default_factory=list)
+    exceptions: dict[str, list[CompiledPattern]] = field(default_factory=dict)  # by owner id
+    typo_vocabulary: tuple[str, ...] = ()
+    all_keys: frozenset[str] = frozenset()
+    negators: frozenset[str] = frozenset()
+    negator_regexes: tuple[re.Pattern[str], ...] = ()
+    negators_after: frozenset[str] = frozenset()
+    negator_after_regexes: tuple[re.Pattern[str], ...] = ()
+    hedges: frozenset[str] = frozenset()
+    problems: list[Problem] = field(default_factory=list)
+
+    # -- matching -----------------------------------------------------------------------------
+
+    def find(self, analysis: Analysis) -> list[Hit]:
+        """Every pattern match in the text (rules and moves), before context filtering."""
+        units = analysis.units
+        typos = self._typos(units)
+        hits: list[Hit] = []
+        index = self.index
+        for i, unit in enumerate(units):
+            candidates: list[CompiledPattern] = []
+            for key in unit.keys:
+                found = index.get(key)
+                if found:
+                    candidates.extend(found)
+            typo = typos[i]
+            if typo is not None:
+                candidates.extend(index.get(typo, ()))
+            if self.unanchored:
+                candidates.extend(self.unanchored)
+            seen: set[int] = set()
+            for pattern in candidates:
+                if id(pattern) in seen:
+                    continue
+                seen.add(id(pattern))
+                hit = self._match(pattern, units, typos, i)
+                if hit is not None:
+                    hits.append(hit)
+        return hits
+
+    def matches_within(self, pattern: CompiledPattern, analysis: Analysis, first: int, last: int) -> bool:
+        """Whether `pattern` matches anywhere overlapping units [first, last) of its sentence."""
+        units = analysis.units
+        sentence = units[first].sentence
+        start = first
+        while start > 0 and units[start - 1].sentence == sentence:
+            start -= 1
+        typos = [None] * len(units)
+        for i in range(start, last):
+            hit = self._match(pattern, units, typos, i)
+            if hit is not None and hit.last > first:
+                return True
+        return False
+
+    def _match(self, pattern: CompiledPattern, units: tuple[Unit, ...], typos: list[str | None], i: int) -> Hit | None:
+        fuzzy_ok = getattr(pattern.owner, "fuzzy", True)
+        result = _match_seq(pattern.elements, 0, i, units, typos, units[i].sentence, fuzzy_ok, 0, 0)
+        if result is None:
+            return None
+        end, typo_count, exact_count = result
+        if end == i:
+            return None
+        if typo_count and not (exact_count or pattern.longest_literal >= MIN_SINGLE_WORD_TYPO):
+            return None
+        return Hit(pattern, i, end, bool(typo_count))
+
+    def _typos(self, units: tuple[Unit, ...]) -> list[str | None]:
+        if not self.typo_vocabulary:
+            return [None] * len(units)
+        all_keys = self.all_keys
+        lang = self.book.lang
+        vocabulary = self.typo_vocabulary
+        return [
+            None if unit.keys[0] in all_keys or any(k in all_keys for k in unit.keys[1:])
+            else _typo_of(unit.keys[0], lang, vocabulary)
+            for unit in units
+        ]
+
+    # -- context --------------------------------------------------------------------------------
+
+    def negated(self, analysis: Analysis, first: int, last: int) -> bool:
+        units = analysis.units
+        sentence = units[first].sentence
+        context = self.book.context
+        for j in range(max(0, first - context.negation_window), first):
+            if units[j].sentence == sentence and self._is_negator(units[j], before=True):
+                return True
+        for j in range(first, min(len(units), last + context.negation_after_window)):
+            if units[j].sentence != sentence:
+                break
+            if j >= last and self._is_negator(units[j], before=False):
+                return True
+            if any(rx.fullmatch(units[j].keys[0]) for rx in self.negator_after_regexes):
+                return True
+        return False
+
+    def _is_negator(self, unit: Unit, before: bool) -> bool:
+        words, regexes = (
+            (self.negators, self.negator_regexes) if before else (self.negators_after, self.negator_after_regexes)
+        )
+        return any(k in words for k in unit.keys) or any(rx.fullmatch(unit.keys[0]) for rx in regexes)
+
+    def hedged(self, analysis: Analysis, first: int) -> bool:
+        units = analysis.units
+        sentence = units[first].sentence
+        window = self.book.context.negation_window
+        return any(
+            units[j].sentence == sentence and any(k in self.hedges for k in units[j].keys)
+            for j in range(max(0, first - window), first)
+        )
+
+
+def _match_seq(
+    elements: tuple[Element, ...], k: int, i: int, units: tuple[Unit, ...], typos: list[str | None],
+    sentence: int, fuzzy_ok: bool, typo_count: int, exact_count: int,
+) -> tuple[int, int, int] | None:
+    """Backtracking match of elements[k:] from unit i; returns (end, typos used, exact literals)."""
+    if k == len(elements):
+        return i, typo_count, exact_count
+    element = elements[k]
+    rest = elements[k + 1 :]
+    if isinstance(element, Gap):
+        for j in range(i, min(i + element.max_tokens, len(units)) + 1):
+            if j > i and units[j - 1].sentence != sentence:
+                break
+            result = _match_seq(rest, 0, j, units, typos, sentence, fuzzy_ok, typo_count, exact_count)
+            if result is not None:
+                return result
+        return None
+    if isinstance(element, Opt):
+        taken = _match_seq(element.inner + rest, 0, i, units, typos, sentence, fuzzy_ok, typo_count, exact_count)
+        if taken is not None:
+            return taken
+        return _match_seq(rest, 0, i, units, typos, sentence, fuzzy_ok, typo_count, exact_count)
+    if isinstance(element, Alt):
+        for seq in element.sequences:
+            result = _match_seq(seq + rest, 0, i, units, typos, sentence, fuzzy_ok, typo_count, exact_count)
+            if result is not None:
+                return result
+        return None
+    if i >= len(units) or units[i].sentence != sentence:
+        return None
+    unit = units[i]
+    if isinstance(element, AnyToken):
+        return _match_seq(rest, 0, i + 1, units, typos, sentence, fuzzy_ok, typo_count, exact_count)
+    if isinstance(element, Rx):
+        if element.regex.fullmatch(unit.keys[0]):
+            return _match_seq(rest, 0, i + 1, units, typos, sentence, fuzzy_ok, typo_count, exact_count + 1)
+        return None
+    assert isinstance(element, Lit)
+    keys = element.keys
+    if unit.keys[0] in keys if element.exact else any(key in keys for key in unit.keys):
+        return _match_seq(rest, 0, i + 1, units, typos, sentence, fuzzy_ok, typo_count, exact_count + 1)
+    if fuzzy_ok and not typo_count and not element.exact and typos[i] in keys:
+        return _match_seq(rest, 0, i + 1, units, typos, sentence, fuzzy_ok, 1, exact_count)
+    return None
+
+
+@lru_cache(maxsize=65_536)
+def _typo_of(word: str, lang: str, vocabulary: tuple[str, ...]) -> str | None:
+    """The pattern word `word` is probably a misspelling of, or None."""
+    if len(word) < MIN_TYPO_WORD or not any(c.isalpha() for c in word) or any(c.isdigit() for c in word):
+        return None
+    if lemmas.is_known(word, lang):
+        return None
+    limit = 1 if len(word) < 8 else 2
+    best = process.extractOne(word, vocabulary, scorer=Levenshtein.distance, score_cutoff=limit)
+    return best[0] if best is not None else None
+
+
+def analyse_word(lang: str):  # noqa: ANN201
+    """A word analyser for compiling patterns with the language's own pipeline."""
+
+    def analyse_one(word: str) -> list[tuple[str, ...]]:
+        return [unit.keys for unit in analyse(word, lang).units]
+
+    return analyse_one
+
+
+def compile_phrasebook(book: Phrasebook) -> CompiledPhrasebook:
+    """Compile every pattern of the phrasebook; problems are kept on the result for `coach lint`."""
+    compiled = CompiledPhrasebook(book)
+    analyser = analyse_word(book.lang)
+    owners: list[Rule | Move] = [*book.rules, *book.moves]
+    typo_words: set[str] = set()
+    for owner in owners:
+        for source in owner.patterns:
+            pattern = _compile_one(compiled, owner, source, analyser)
+            if pattern is None:
+                continue
+            compiled.patterns.append(pattern)
+            keys = anchor_keys(pattern.elements)
+            if keys is None:
+                compiled.unanchored.append(pattern)
+            else:
+                for key in keys:
+                    compiled.index.setdefault(key, []).append(pattern)
+            if getattr(owner, "fuzzy", True) and book.lang != "ko":
+                for lit in literal_words(pattern.elements):
+                    if not lit.exact:
+                        typo_words.update(k for k in lit.keys if len(k) >= 3)
+        for source in owner.exceptions:
+            pattern = _compile_one(compiled, owner, source, analyser)
+            if pattern is not None:
+                compiled.exceptions.setdefault(owner.id, []).append(pattern)
+    compiled.all_keys = frozenset(compiled.index) | frozenset(
+        k for p in compiled.patterns for lit in literal_words(p.elements) for k in lit.keys
+    )
+    compiled.typo_vocabulary = tuple(sorted(typo_words))
+    context = book.context
+    compiled.negators, compiled.negator_regexes = _word_set(compiled, context.negators, analyser)
+    compiled.negators_after, compiled.negator_after_regexes = _word_set(compiled, context.negators_after, analyser)
+    compiled.hedges, _ = _word_set(compiled, context.hedges, analyser)
+    return compiled
+
+
+def _compile_one(compiled: CompiledPhrasebook, owner: Rule | Move, source: Pattern, analyser) -> CompiledPattern | None:  # noqa: ANN001
+    try:
+        elements = compile_pattern(source.text, analyser)
+    except PatternError as exc:
+        compiled.problems.append(Problem(source.source.path, source.source.line, source.source.column,
+                                         f"{owner.id}: {exc}"))
+        return None
+    lits = literal_words(elements)
+    longest = max((min(len(k) for k in lit.keys) for lit in lits), default=0)
+    return CompiledPattern(owner, elements, source, len(lits), longest)
+
+
+def _word_set(
+    compiled: CompiledPhrasebook, words: tuple[str, ...], analyser  # noqa: ANN001
+) -> tuple[frozenset[str], tuple[re.Pattern[str], ...]]:
+    """Context words as unit keys (or /regexes/ on the folded form of a unit)."""
+    keys: set[str] = set()
+    regexes: list[re.Pattern[str]] = []
+    where = f"{compiled.book.lang}/context.yaml"
+    for word in words:
+        if len(word) > 2 and word.startswith("/") and word.endswith("/"):
+            try:
+                regexes.append(re.compile(word[1:-1]))
+            except re.error as exc:
+                compiled.problems.append(Problem(where, 0, 0, f"invalid regular expression {word}: {exc}"))
+            continue
+        analysed = analyser(word)
+        if len(analysed) == 1:
+            keys.update(analysed[0])
+        else:
+            # "cannot" is two tokens (can + not); taking both would make "can" a negator.
+            pieces = " ".join(k[0] for k in analysed)
+            compiled.problems.append(Problem(where, 0, 0, f"context word '{word}' is split into several "
+                                             f"tokens ({pieces}); list the one that matters on its own",
+                                             "warning"))
+    return frozenset(keys), tuple(regexes)

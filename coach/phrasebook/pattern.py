@@ -1,0 +1,139 @@
+"""The pattern language of phrasebooks, compiled to token elements with the language's own analyser.
+
+A pattern is a sequence of specs separated by spaces: `word`, `a|b`, `=exact`, `/regex/`, `*`,
+`...` and an optional `?` suffix (docs/phrasebooks.md). Literal words are analysed by the same
+pipeline as the texts, so a pattern word matches on its lemma (or, in Korean, its morphemes).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+GAP_TOKENS = 4
+
+
+@dataclass(frozen=True, slots=True)
+class Lit:
+    keys: frozenset[str]
+    exact: bool = False  # compare the folded surface form only, not the lemma
+
+
+@dataclass(frozen=True, slots=True)
+class Rx:
+    regex: re.Pattern[str]
+
+
+@dataclass(frozen=True, slots=True)
+class AnyToken:
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class Gap:
+    max_tokens: int = GAP_TOKENS
+
+
+@dataclass(frozen=True, slots=True)
+class Opt:
+    inner: tuple[Element, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Alt:
+    sequences: tuple[tuple[Element, ...], ...]
+
+
+Element = Lit | Rx | AnyToken | Gap | Opt | Alt
+
+# Analyses one pattern word into the key tuples of its units (several for "can't" or 약속드립니다).
+WordAnalyser = Callable[[str], list[tuple[str, ...]]]
+
+
+class PatternError(ValueError):
+    """A pattern that cannot be compiled, with a message for the trainer."""
+
+
+def compile_pattern(text: str, analyse_word: WordAnalyser) -> tuple[Element, ...]:
+    """Compile one pattern string; raises PatternError with a trainer-facing message."""
+    elements: list[Element] = []
+    for spec in text.split():
+        elements.extend(_compile_spec(spec, analyse_word))
+    if not elements:
+        raise PatternError(f"pattern '{text}' is empty")
+    if not any(_consumes_for_sure(e) for e in elements):
+        raise PatternError(f"pattern '{text}' has no word that must be present, so it would match anything")
+    if isinstance(elements[0], Gap) or isinstance(elements[-1], Gap):
+        raise PatternError(f"pattern '{text}' starts or ends with '...'; a gap only makes sense between words")
+    return tuple(elements)
+
+
+def _consumes_for_sure(element: Element) -> bool:
+    if isinstance(element, Lit | Rx):
+        return True
+    if isinstance(element, Alt):
+        return all(any(_consumes_for_sure(e) for e in seq) for seq in element.sequences)
+    return False
+
+
+def _compile_spec(spec: str, analyse_word: WordAnalyser) -> list[Element]:
+    if spec == "...":
+        return [Gap()]
+    if spec == "*":
+        return [AnyToken()]
+    if len(spec) > 1 and spec.endswith("?") and not spec.endswith("\\?"):
+        inner = _compile_spec(spec[:-1], analyse_word)
+        return [Opt(tuple(inner))]
+    if len(spec) > 2 and spec.startswith("/") and spec.endswith("/"):
+        try:
+            return [Rx(re.compile(spec[1:-1]))]
+        except re.error as exc:
+            raise PatternError(f"invalid regular expression {spec}: {exc}") from None
+    exact = spec.startswith("=") and len(spec) > 1
+    words = [w for w in (spec[1:] if exact else spec).split("|")]
+    if any(not w for w in words):
+        raise PatternError(f"'{spec}' has an empty alternative")
+    sequences: list[tuple[Element, ...]] = []
+    for word in words:
+        analysed = analyse_word(word)
+        if not analysed:
+            raise PatternError(f"'{word}' has no word the tokenizer can match")
+        if exact:
+            sequences.append(tuple(Lit(frozenset(keys[:1]), exact=True) for keys in analysed))
+        else:
+            sequences.append(tuple(Lit(frozenset(keys)) for keys in analysed))
+    if all(len(seq) == 1 for seq in sequences):
+        merged = frozenset().union(*(seq[0].keys for seq in sequences))  # type: ignore[union-attr]
+        return [Lit(merged, exact=exact)]
+    return [Alt(tuple(sequences))]
+
+
+def anchor_keys(elements: tuple[Element, ...]) -> frozenset[str] | None:
+    """The keys one of which the first matched unit must have, or None when any unit may start a match."""
+    first = elements[0]
+    if isinstance(first, Lit):
+        return first.keys
+    if isinstance(first, Alt):
+        keys: set[str] = set()
+        for seq in first.sequences:
+            seq_keys = anchor_keys(seq) if seq else None
+            if seq_keys is None:
+                return None
+            keys |= seq_keys
+        return frozenset(keys)
+    return None
+
+
+def literal_words(elements: tuple[Element, ...]) -> list[Lit]:
+    """Every literal element, including those inside alternatives and optionals."""
+    found: list[Lit] = []
+    for element in elements:
+        if isinstance(element, Lit):
+            found.append(element)
+        elif isinstance(element, Opt):
+            found.extend(literal_words(element.inner))
+        elif isinstance(element, Alt):
+            for seq in element.sequences:
+                found.extend(literal_words(seq))
+    return found
