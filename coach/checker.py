@@ -8,7 +8,7 @@ caller's own text and rewrites.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from coach.errors import CoachError
@@ -20,6 +20,8 @@ from coach.phrasebook.compiled import CompiledPhrasebook, Hit, compile_phraseboo
 from coach.phrasebook.loader import LoadResult, load_phrasebooks
 from coach.phrasebook.model import Move, Rewrite, Rule, severity_rank
 from coach.quoted import blank_quoted
+
+CHUNK_CHARS = 50_000  # spaCy refuses texts over 1,000,000 characters; long texts are checked in pieces
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,6 +102,8 @@ class Checker:
             lang = detection.lang
         if lang not in LANGUAGES:
             raise CoachError(f"unsupported language '{lang}'; use one of {', '.join(LANGUAGES)}")
+        if len(text) > CHUNK_CHARS:
+            return self._check_long(text, lang, detection)
         normalized = nfc(blank_quoted(text))
         analysis = analyse(normalized.text, lang)
         compiled = self.compiled(lang)
@@ -125,6 +129,21 @@ class Checker:
         moves = _moves(text, move_hits, span)
         return Report(lang, findings, moves, detection)
 
+    def _check_long(self, text: str, lang: str, detection: Detection | None) -> Report:
+        """Check a very long text piece by piece (split at blank lines), shifting spans back."""
+        findings: list[Finding] = []
+        moves: dict[str, MoveHit] = {}
+        for offset, piece in _pieces(text):
+            report = self.check(piece, lang)
+            line_shift = text.count("\n", 0, offset)
+            for f in report.findings:
+                column = f.column if f.line > 1 else f.column + offset - (text.rfind("\n", 0, offset) + 1)
+                findings.append(replace(f, start=f.start + offset, end=f.end + offset,
+                                        line=f.line + line_shift, column=column))
+            for m in report.moves:
+                moves.setdefault(m.move, replace(m, start=m.start + offset, end=m.end + offset))
+        return Report(lang, tuple(findings), tuple(moves.values()), detection)
+
     def _holds(self, compiled: CompiledPhrasebook, analysis: Analysis, hit: Hit,
                move_sentences: dict[str, set[int]] | None = None) -> bool:
         """Whether the hit survives its owner's exceptions and `unless` conditions."""
@@ -145,6 +164,24 @@ class Checker:
                 if sentence in shown or sentence + 1 in shown:
                     return False
         return True
+
+
+def _pieces(text: str) -> list[tuple[int, str]]:
+    """Cut at blank lines (or, failing that, line ends) into pieces of at most CHUNK_CHARS."""
+    pieces: list[tuple[int, str]] = []
+    start = 0
+    while start < len(text):
+        end = min(start + CHUNK_CHARS, len(text))
+        if end < len(text):
+            cut = text.rfind("\n\n", start + CHUNK_CHARS // 2, end)
+            if cut < 0:
+                cut = text.rfind("\n", start + CHUNK_CHARS // 2, end)
+            if cut < 0:
+                cut = text.rfind(" ", start + CHUNK_CHARS // 2, end)
+            end = cut + 1 if cut >= 0 else end
+        pieces.append((start, text[start:end]))
+        start = end
+    return pieces
 
 
 def _findings(text: str, hits: list[Hit], span) -> tuple[Finding, ...]:  # noqa: ANN001

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cache
+from typing import NamedTuple
 
 from coach.language import LANGUAGES, korean, lemmas
 from coach.language.normalize import fold
@@ -18,9 +19,11 @@ from coach.language.normalize import fold
 SENTENCE_END = frozenset({".", "!", "?", "।", "॥", "…", "。", "？", "！"})
 
 
-@dataclass(frozen=True, slots=True)
-class Unit:
-    """One matchable piece of text: a token (or, in Korean, a morpheme) with its keys and span."""
+class Unit(NamedTuple):
+    """One matchable piece of text: a token (or, in Korean, a morpheme) with its keys and span.
+
+    A NamedTuple rather than a dataclass: a check builds one per token, and this is the hot path.
+    """
 
     keys: tuple[str, ...]  # folded surface form first, then the lemma when it differs
     start: int
@@ -46,12 +49,45 @@ class Analysis:
         return range(first, last)
 
 
+# Per language: ORTH hash → LEMMA hash, and ORTH hash → what a unit needs (keys, length, kind).
+_LEMMA_HASHES: dict[str, dict[int, int]] = {}
+_WORDS: dict[str, dict[int, tuple[tuple[str, ...], int, int]]] = {}
+_PLAIN, _SPACE, _PARAGRAPH, _SENTENCE_END, _QUESTION_END = range(5)
+
+
 def _set_lemmas(doc):  # noqa: ANN001, ANN202 - spaCy component signature
+    """Fill token.lemma_ from simplemma, through the doc's arrays (no Token objects: this runs per reply)."""
+    import numpy
+    from spacy.attrs import LEMMA, ORTH
+
     lang = doc.lang_
-    for token in doc:
-        if not token.is_space:
-            token.lemma_ = fold(lemmas.lemmatize(fold(token.text, lang), lang), lang)
+    strings = doc.vocab.strings
+    table = _LEMMA_HASHES.setdefault(lang, {})
+    hashes = []
+    for orth in doc.to_array(ORTH).tolist():
+        lemma_hash = table.get(orth)
+        if lemma_hash is None:
+            word = strings[orth]
+            lemma = word if word.isspace() else fold(lemmas.lemmatize(fold(word, lang), lang), lang)
+            lemma_hash = table[orth] = strings.add(lemma)
+        hashes.append(lemma_hash)
+    if hashes:
+        doc.from_array([LEMMA], numpy.array(hashes, dtype="uint64").reshape(-1, 1))
     return doc
+
+
+def _word(lang: str, strings, orth: int, lemma_hash: int) -> tuple[tuple[str, ...], int, int]:  # noqa: ANN001
+    word = strings[orth]
+    if word.isspace():
+        return (), len(word), _PARAGRAPH if word.count("\n") >= 2 else _SPACE
+    folded = fold(word, lang)
+    lemma = strings[lemma_hash]
+    keys = (folded,) if lemma == folded else (folded, lemma)
+    if word in SENTENCE_END or word[-1:] in SENTENCE_END and not word[:1].isalnum():
+        kind = _QUESTION_END if "?" in word or "？" in word else _SENTENCE_END
+    else:
+        kind = _PLAIN
+    return keys, len(word), kind
 
 
 _PIECE = re.compile(r"\s+|[^\W_]+|\S", re.UNICODE)
@@ -151,26 +187,28 @@ def analyse(text: str, lang: str) -> Analysis:
     doc = pipeline(lang)(text)
     if lang == "ko":
         return _korean_analysis(text, doc.user_data.get("morphemes", []))
+    from spacy.attrs import IDX, LEMMA, ORTH
+
+    strings = doc.vocab.strings
+    words = _WORDS.setdefault(lang, {})
     units: list[Unit] = []
     questions: set[int] = set()
     sentence = 0
-    for token in doc:
-        token_text = token.text
-        if token.is_space:
-            if "\n\n" in token_text and units and units[-1].sentence == sentence:
+    for orth, lemma_hash, start in doc.to_array([ORTH, LEMMA, IDX]).tolist():
+        info = words.get(orth)
+        if info is None:
+            info = words[orth] = _word(lang, strings, orth, lemma_hash)
+        keys, length, kind = info
+        if kind == _SPACE:
+            continue
+        if kind == _PARAGRAPH:
+            if units and units[-1].sentence == sentence:
                 sentence += 1
             continue
-        folded = fold(token_text, lang)
-        lemma = token.lemma_
-        keys = (folded,) if lemma == folded else (folded, lemma)
-        start = token.idx
-        end = start + len(token_text)
-        units.append(Unit(keys, start, end, sentence, end))
-        if token_text in SENTENCE_END or (token.is_punct and token_text[-1:] in SENTENCE_END):
-            if "?" in token_text or "？" in token_text:
+        units.append(Unit(keys, start, start + length, sentence, start + length))
+        if kind >= _SENTENCE_END:
+            if kind == _QUESTION_END:
                 questions.add(sentence)
-            sentence += 1
-        elif "\n\n" in token.whitespace_:
             sentence += 1
     return Analysis(text, lang, tuple(units), frozenset(questions))
 

@@ -34,6 +34,7 @@ from coach.phrasebook.pattern import (
 
 MIN_TYPO_WORD = 4  # shorter words are too easy to confuse
 MIN_SINGLE_WORD_TYPO = 6  # a one-word pattern tolerates a typo only in a long word
+MAX_CACHED_WORDS = 200_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,35 +71,45 @@ class CompiledPhrasebook:
     negator_after_regexes: tuple[re.Pattern[str], ...] = ()
     hedges: frozenset[str] = frozenset()
     problems: list[Problem] = field(default_factory=list)
+    _words: dict[tuple[str, ...], tuple[tuple[CompiledPattern, ...], str | None]] = field(
+        default_factory=dict, repr=False
+    )  # per distinct word: candidate patterns and typo; bounded by the vocabulary seen
 
     # -- matching -----------------------------------------------------------------------------
 
     def find(self, analysis: Analysis) -> list[Hit]:
         """Every pattern match in the text (rules and moves), before context filtering."""
         units = analysis.units
-        typos = self._typos(units)
+        words = self._words
+        entries = []
+        for unit in units:
+            entry = words.get(unit.keys)
+            if entry is None:
+                if len(words) > MAX_CACHED_WORDS:  # a long-running bot sees an open vocabulary
+                    words.clear()
+                entry = words[unit.keys] = self._word_entry(unit.keys)
+            entries.append(entry)
+        typos = [typo for _, typo in entries]
         hits: list[Hit] = []
-        index = self.index
-        for i, unit in enumerate(units):
-            candidates: list[CompiledPattern] = []
-            for key in unit.keys:
-                found = index.get(key)
-                if found:
-                    candidates.extend(found)
-            typo = typos[i]
-            if typo is not None:
-                candidates.extend(index.get(typo, ()))
-            if self.unanchored:
-                candidates.extend(self.unanchored)
-            seen: set[int] = set()
+        for i, (candidates, _) in enumerate(entries):
             for pattern in candidates:
-                if id(pattern) in seen:
-                    continue
-                seen.add(id(pattern))
                 hit = self._match(pattern, units, typos, i)
                 if hit is not None:
                     hits.append(hit)
         return hits
+
+    def _word_entry(self, keys: tuple[str, ...]) -> tuple[tuple[CompiledPattern, ...], str | None]:
+        """The patterns a word may start (directly or as a typo), and the pattern word it is a typo of."""
+        typo = None
+        if self.typo_vocabulary and not any(k in self.all_keys for k in keys):
+            typo = _typo_of(keys[0], self.book.lang, self.typo_vocabulary)
+        candidates: dict[int, CompiledPattern] = {}
+        for key in (*keys, typo) if typo else keys:
+            for pattern in self.index.get(key, ()):
+                candidates[id(pattern)] = pattern
+        for pattern in self.unanchored:
+            candidates[id(pattern)] = pattern
+        return tuple(candidates.values()), typo
 
     def matches_within(self, pattern: CompiledPattern, analysis: Analysis, first: int, last: int) -> bool:
         """Whether `pattern` matches anywhere overlapping units [first, last) of its sentence."""
@@ -125,18 +136,6 @@ class CompiledPhrasebook:
         if typo_count and not (exact_count or pattern.longest_literal >= MIN_SINGLE_WORD_TYPO):
             return None
         return Hit(pattern, i, end, bool(typo_count))
-
-    def _typos(self, units: tuple[Unit, ...]) -> list[str | None]:
-        if not self.typo_vocabulary:
-            return [None] * len(units)
-        all_keys = self.all_keys
-        lang = self.book.lang
-        vocabulary = self.typo_vocabulary
-        return [
-            None if unit.keys[0] in all_keys or any(k in all_keys for k in unit.keys[1:])
-            else _typo_of(unit.keys[0], lang, vocabulary)
-            for unit in units
-        ]
 
     # -- context --------------------------------------------------------------------------------
 
