@@ -29,6 +29,7 @@ class YamlDocument:
     path: str
     data: Any
     positions: dict[Path_, tuple[int, int]] = field(default_factory=dict)
+    key_positions: dict[Path_, tuple[int, int]] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
 
     def where(self, path: Path_) -> tuple[int, int]:
@@ -37,8 +38,9 @@ class YamlDocument:
             path = path[:-1]
         return self.positions.get(path, (1, 1))
 
-    def problem(self, path: Path_, message: str, severity: str = "error") -> Problem:
-        line, column = self.where(path)
+    def problem(self, path: Path_, message: str, severity: str = "error", at_key: bool = False) -> Problem:
+        """Record a problem at the value (or, with at_key, at the key) found at `path`."""
+        line, column = self.key_positions[path] if at_key and path in self.key_positions else self.where(path)
         found = Problem(self.path, line, column, message, severity)
         self.problems.append(found)
         return found
@@ -99,7 +101,7 @@ def _to_data(node: yaml.Node, path: Path_, doc: YamlDocument) -> Any:
             if key in result:
                 line, column = key_node.start_mark.line + 1, key_node.start_mark.column + 1
                 doc.problems.append(Problem(doc.path, line, column, f"duplicate key '{key}'"))
-            doc.positions[(*path, key)] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+            doc.key_positions[(*path, key)] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
             result[key] = _to_data(value_node, (*path, key), doc)
         return result
     if isinstance(node, yaml.SequenceNode):

@@ -89,12 +89,12 @@ def decode(data: bytes) -> tuple[str | None, str | None]:
         return data[3:].decode("utf-8", errors="replace"), None
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return data.decode("utf-16"), None
+    if b"\x00" in data[:8192]:  # valid UTF-8 can hold NULs, but no draft does
+        return None, "binary file, skipped"
     try:
         return data.decode("utf-8"), None
     except UnicodeDecodeError:
         pass
-    if b"\x00" in data[:8192]:
-        return None, "binary file, skipped"
     from charset_normalizer import from_bytes
 
     best = from_bytes(data[:200_000]).best()

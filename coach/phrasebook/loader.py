@@ -203,7 +203,7 @@ def _parse_context(doc: YamlDocument, data: Any) -> Context | None:
 def _unknown_keys(doc: YamlDocument, path: tuple, data: dict, allowed: Sequence[str]) -> None:
     for key in data:
         if key not in allowed:
-            doc.problem((*path, key), f"unknown key '{key}'" + did_you_mean(key, allowed))
+            doc.problem((*path, key), f"unknown key '{key}'" + did_you_mean(key, allowed), at_key=True)
 
 
 def _list(doc: YamlDocument, path: tuple, value: Any) -> list:

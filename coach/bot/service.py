@@ -1,0 +1,155 @@
+"""The bot's link to the core: phrasebooks, scenarios and the store, used from one worker thread.
+
+Handlers are async; the core and SQLite are synchronous. Every core or store call goes through
+`CoachService.call`, which runs it on a single dedicated thread: the event loop stays free for
+network I/O, SQLite has one writer, and the spaCy pipelines are never used by two threads at once.
+
+Content (phrasebooks and scenarios) is swapped in whole: a reload that finds any error keeps the
+last good set, so learners never meet a half-loaded coach.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import functools
+import logging
+import threading
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+from coach.bot.settings import BotSettings
+from coach.checker import Checker, Report
+from coach.errors import CoachError, Problem
+from coach.language.detect import detect_language
+from coach.phrasebook.loader import load_phrasebooks
+from coach.store import FindingRow, Store
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+WARM_UP = {
+    "en": "Hello, I promise it will arrive soon.",
+    "ko": "안녕하세요, 곧 도착할 것을 약속드립니다.",
+    "id": "Halo, saya janji akan segera sampai.",
+    "da": "Hej, jeg lover, at den kommer snart.",
+    "tr": "Merhaba, yakında geleceğine söz veriyorum.",
+    "hi": "नमस्ते, मैं वादा करता हूँ कि यह जल्द पहुँचेगा।",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Content:
+    """One consistent set of what the coach knows: the checker and the scenarios."""
+
+    checker: Checker
+    scenarios: Any  # coach.scenario.loader.ScenarioSet
+    warnings: tuple[Problem, ...] = ()
+
+    @property
+    def rule_count(self) -> int:
+        return sum(len(book.rules) for book in self.checker.library.books.values())
+
+
+@dataclass(frozen=True, slots=True)
+class LoadOutcome:
+    ok: bool
+    problems: tuple[Problem, ...]
+    rules: int
+    languages: tuple[str, ...]
+    scenarios: int
+
+
+def finding_rows(report: Report) -> list[FindingRow]:
+    return [FindingRow(f.rule, f.category, f.severity, f.matched) for f in report.findings]
+
+
+class CoachService:
+    """Owns the store and the current content; runs core work on its own thread."""
+
+    def __init__(self, settings: BotSettings, store: Store) -> None:
+        self.settings = settings
+        self.store = store
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="coach-core")
+        self._content: Content | None = None
+        self._swap = threading.Lock()
+
+    # -- running work ---------------------------------------------------------------------------
+
+    async def call(self, fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:
+        """Run `fn(*args, **kwargs)` on the core thread and wait for it without blocking the loop."""
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._executor, functools.partial(fn, *args, **kwargs))
+
+    def shutdown(self) -> None:
+        self._executor.shutdown(wait=True, cancel_futures=False)
+        self.store.close()
+
+    # -- content --------------------------------------------------------------------------------
+
+    @property
+    def content(self) -> Content:
+        if self._content is None:
+            raise CoachError("the coach has not loaded its phrasebooks yet")
+        return self._content
+
+    @property
+    def checker(self) -> Checker:
+        return self.content.checker
+
+    @property
+    def scenarios(self) -> Any:
+        return self.content.scenarios
+
+    def load_content(self) -> LoadOutcome:
+        """Load phrasebooks and scenarios; on any error keep what is loaded now (if anything)."""
+        settings = self.settings
+        for folder in (settings.data_dir / "phrasebooks", settings.data_dir / "scenarios"):
+            try:
+                folder.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise CoachError(f"{folder}: cannot create the data folder: {exc.strerror or exc}") from None
+        library = load_phrasebooks(list(settings.all_phrasebook_dirs))
+        problems = list(library.problems)
+        scenario_set = _load_scenarios(settings.all_scenario_dirs)
+        problems.extend(scenario_set.problems)
+        errors = [p for p in problems if p.severity == "error"]
+        rules = sum(len(b.rules) for b in library.books.values())
+        languages = tuple(lang for lang in ("en", "ko", "id", "da", "tr", "hi") if lang in library.books)
+        if errors:
+            return LoadOutcome(False, tuple(problems), rules, languages, len(scenario_set.scenarios))
+        checker = Checker(library, settings.disabled_rules)
+        with self._swap:
+            self._content = Content(checker, scenario_set, tuple(problems))
+        return LoadOutcome(True, tuple(problems), rules, languages, len(scenario_set.scenarios))
+
+    def warm_up(self) -> None:
+        """Compile every loaded language once, so the first learner does not wait for it."""
+        checker = self.checker
+        for lang in checker.languages:
+            try:
+                checker.check(WARM_UP.get(lang, "Hello"), lang)
+            except CoachError as exc:  # pragma: no cover - reported, not fatal
+                log.warning("warm-up for %s failed: %s", lang, exc)
+
+    # -- drafts ---------------------------------------------------------------------------------
+
+    def check_draft(self, user_id: int, text: str, default_lang: str | None) -> Report:
+        """Check a draft in whichever of the loaded languages it is written; record what was found."""
+        checker = self.checker
+        detection = detect_language(text, default_lang)
+        if detection.lang is None or detection.lang not in checker.languages:
+            return Report(None, detection=detection)
+        report = dataclasses.replace(checker.check(text, detection.lang), detection=detection)
+        if report.lang is not None:
+            self.store.record_draft(user_id, report.lang, len(text), finding_rows(report))
+        return report
+
+
+def _load_scenarios(paths: tuple[Path, ...]) -> Any:
+    from coach.scenario.loader import load_scenarios
+
+    return load_scenarios([p for p in paths if p.exists()])

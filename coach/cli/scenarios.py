@@ -1,0 +1,49 @@
+"""`coach scenarios`: list the role-play scenarios with their title, difficulty and languages."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from coach.cli.main import EXIT_OK
+from coach.language import LANGUAGES
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--lang", choices=LANGUAGES, help="only scenarios written in this language "
+                        "(titles are shown in it)")
+    parser.add_argument("--format", choices=("text", "json"), default="text")
+    parser.add_argument("--scenarios", type=Path, metavar="DIR",
+                        help="scenario folder to read instead of the shipped one")
+
+
+def run(args: argparse.Namespace) -> int:
+    from coach.cli.play import load_scenario_set
+
+    loaded = load_scenario_set(args.scenarios)
+    rows = []
+    for scenario_id in loaded.ids():
+        langs = loaded.languages(scenario_id)
+        if args.lang and args.lang not in langs:
+            continue
+        shown = loaded.scenarios[(scenario_id, args.lang or ("en" if "en" in langs else langs[0]))]
+        rows.append({"id": scenario_id, "title": shown.title, "difficulty": shown.difficulty,
+                     "languages": langs, "pass_score": shown.pass_score})
+    if args.format == "json":
+        json.dump({"scenarios": rows}, sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+        return EXIT_OK
+    if not rows:
+        where = f" in '{args.lang}'" if args.lang else ""
+        print(f"no scenarios{where}", file=sys.stderr)
+        return EXIT_OK
+    id_width = max(len("id"), *(len(r["id"]) for r in rows))
+    title_width = max(len("title"), *(len(r["title"]) for r in rows))
+    print(f"{'id':<{id_width}}  {'title':<{title_width}}  {'difficulty':<10}  languages")
+    for r in rows:
+        print(f"{r['id']:<{id_width}}  {r['title']:<{title_width}}  {r['difficulty']:<10}  "
+              f"{' '.join(r['languages'])}")
+    print(f"\nplay one with: coach play ID [--lang {args.lang or 'en'}]", file=sys.stderr)
+    return EXIT_OK

@@ -1,0 +1,91 @@
+"""The checker on a small, fixed phrasebook: matching, context, spans, emails."""
+
+from __future__ import annotations
+
+from coach.checker import Checker
+
+
+def rules(checker: Checker, text: str) -> list[str]:
+    return [f.rule for f in checker.check(text, "en").findings]
+
+
+def test_inflections_and_spans(basic_checker: Checker) -> None:
+    text = "Hi Tom,\nwe promised you it would come. I PROMISE."
+    report = basic_checker.check(text, "en")
+    assert [(f.matched, f.line, f.column) for f in report.findings] == [("we promised", 2, 1), ("I PROMISE", 2, 32)]
+    for f in report.findings:
+        assert text[f.start : f.end] == f.matched
+
+
+def test_negation_and_hedges_are_not_risks(basic_checker: Checker) -> None:
+    assert rules(basic_checker, "I can't promise an exact time, but I'll call you by 3 pm.") == []
+    assert rules(basic_checker, "I won't promise anything I can't keep.") == []
+    assert rules(basic_checker, "We usually guarantee next-day delivery.") == []
+    assert rules(basic_checker, "We guarantee next-day delivery.") == ["overpromise.promise"]
+
+
+def test_typos_are_tolerated_without_touching_real_words(basic_checker: Checker) -> None:
+    report = basic_checker.check("I promiss it will arrive. That's not my jobb.", "en")
+    assert [(f.rule, f.typo) for f in report.findings] == [
+        ("overpromise.promise", True), ("not_my_job.not-my-job", True)]
+    # "jog" and "joy" are real words: not typos of "job".
+    assert rules(basic_checker, "It's not my joy to say so.") == []
+
+
+def test_exceptions_and_alternatives(basic_checker: Checker) -> None:
+    assert rules(basic_checker, "No problem, I'll fix it.") == []
+    assert rules(basic_checker, "No, we can't.") == ["categorical_refusal.no"]
+    assert rules(basic_checker, "No, we can't. Instead, I can offer a voucher.") == []
+
+
+def test_warm_hand_off_is_not_not_my_job(basic_checker: Checker) -> None:
+    assert rules(basic_checker, "That's not my department.") == ["not_my_job.not-my-job"]
+    assert rules(basic_checker, "That's not my department, but Ana will call you today.") == []
+
+
+def test_quoted_lines_reply_headers_and_signatures_are_skipped(basic_checker: Checker) -> None:
+    text = (
+        "Hello,\nI'm sorry for the wait.\n\n"
+        "> Calm down? You promised!\n"
+        "-- \nObviously yours,\nTom\n"
+    )
+    assert rules(basic_checker, text) == []
+    thread = "Thanks for waiting.\n\nOn Mon, 3 May 2026, Ana <ana@example.com> wrote:\nCalm down.\n"
+    assert rules(basic_checker, thread) == []
+
+
+def test_moves_are_reported_with_spans(basic_checker: Checker) -> None:
+    text = "We apologise. I can offer a voucher."
+    report = basic_checker.check(text, "en")
+    assert report.moves_shown == {"apology", "offer_alternative"}
+    for move in report.moves:
+        assert text[move.start : move.end] == move.matched
+    assert "apology" not in basic_checker.check("I'm not sorry.", "en").moves_shown
+
+
+def test_decomposed_unicode_keeps_spans_in_the_original_text(basic_checker: Checker) -> None:
+    text = "Cafe\u0301 owner: obviously it is broken. Calm down."
+    report = basic_checker.check(text, "en")
+    assert [f.matched for f in report.findings] == ["obviously", "Calm down"]
+    for f in report.findings:
+        assert text[f.start : f.end] == f.matched
+
+
+def test_long_texts_are_checked_in_pieces(basic_checker: Checker) -> None:
+    text = "All fine here.\n\n" * 20_000 + "Please calm down.\n" + "Still fine. " * 10_000 + "\nI promise."
+    report = basic_checker.check(text, "en")
+    assert [f.rule for f in report.findings] == ["dismissive.calm-down", "overpromise.promise"]
+    for f in report.findings:
+        assert text[f.start : f.end] == f.matched
+        assert text.count("\n", 0, f.start) + 1 == f.line
+
+
+def test_disabled_rules_are_not_reported(basic_checker: Checker) -> None:
+    checker = Checker(basic_checker.library, disabled=frozenset({"dismissive.calm-down"}))
+    assert [f.rule for f in checker.check("Calm down, obviously.", "en").findings] == ["dismissive.obviously"]
+
+
+def test_other_languages_are_detected_and_refused(basic_checker: Checker) -> None:
+    report = basic_checker.check("Merci beaucoup pour votre patience, nous revenons vers vous demain.")
+    assert report.lang is None and report.detection is not None and report.detection.other == "fr"
+    assert basic_checker.check("Please calm down, I promise it is fine.").lang == "en"
