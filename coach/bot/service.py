@@ -153,3 +153,63 @@ def _load_scenarios(paths: tuple[Path, ...]) -> Any:
     from coach.scenario.loader import load_scenarios
 
     return load_scenarios([p for p in paths if p.exists()])
+
+
+@dataclass(frozen=True, slots=True)
+class ReloadOutcome:
+    """What /reload or an upload did: the lint's problems, and whether new content is now served."""
+
+    applied: bool
+    problems: tuple[Problem, ...]
+    load: LoadOutcome | None = None
+    installed: Path | None = None
+
+    @property
+    def errors(self) -> tuple[Problem, ...]:
+        return tuple(p for p in self.problems if p.severity == "error")
+
+
+async def reload_content(service: CoachService) -> ReloadOutcome:
+    """Lint everything in a child process; only a clean lint swaps the new content in."""
+    from coach.bot.lintjob import lint_in_child
+
+    settings = service.settings
+    lint = await lint_in_child(list(settings.all_phrasebook_dirs), list(settings.all_scenario_dirs))
+    if lint.errors:
+        return ReloadOutcome(False, lint.problems)
+    load = await service.call(service.load_content)
+    if load.ok:
+        await service.call(service.warm_up)
+    return ReloadOutcome(load.ok, lint.problems + tuple(p for p in load.problems if p not in lint.problems), load)
+
+
+async def install_upload(service: CoachService, upload: Any) -> ReloadOutcome:
+    """Lint an uploaded file with everything already loaded; install it and reload only when clean."""
+    from coach.bot.lintjob import lint_in_child
+    from coach.bot.uploads import install, shown_problems, stage
+
+    settings = service.settings
+    staging = stage(upload, settings.data_dir)
+    try:
+        phrasebook_dirs = list(settings.phrasebook_dirs) + [
+            staging.folder if upload.kind == "phrasebooks" else settings.data_dir / "phrasebooks"]
+        scenario_dirs = list(settings.scenario_dirs) + [
+            staging.folder if upload.kind == "scenarios" else settings.data_dir / "scenarios"]
+        lint = await lint_in_child(phrasebook_dirs, scenario_dirs)
+        problems = tuple(shown_problems(lint.problems, staging, upload))
+    finally:
+        staging.remove()
+    if any(p.severity == "error" for p in problems):
+        return ReloadOutcome(False, problems)
+    target = settings.data_dir / upload.relative
+    previous = target.read_bytes() if target.exists() else None
+    installed = install(upload, settings.data_dir)
+    load = await service.call(service.load_content)
+    if not load.ok:  # the lint passed but loading did not: put the folder back as it was
+        if previous is None:
+            installed.unlink(missing_ok=True)
+        else:
+            installed.write_bytes(previous)
+        return ReloadOutcome(False, problems + load.problems, load)
+    await service.call(service.warm_up)
+    return ReloadOutcome(True, problems, load, installed)

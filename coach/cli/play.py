@@ -312,7 +312,8 @@ class View:
         self.say(line)
         delta = result.mood_after - result.mood_before
         arrow = "▲" if delta > 0 else "▼" if delta < 0 else "="
-        reasons = ", ".join(f"{c.what.replace('_', ' ')} {c.points:+d}" for c in result.mood_changes)
+        reasons = ", ".join(f"{'their reaction' if c.reason == 'branch' else c.what.replace('_', ' ')} "
+                            f"{c.points:+d}" for c in result.mood_changes)
         self.say(f"  mood {result.mood_before} → {result.mood_after} {arrow}{abs(delta) if delta else ''}"
                  + (self.paint(f"  ({reasons})", _DIM) if reasons else ""))
         self.say("  checklist: " + "  ".join(
@@ -330,7 +331,8 @@ class View:
             self.say("  the scenario is over; no hints left to give")
             return
         cost = f"(−{hint.cost} points)" if hint.cost else "(already paid for)"
-        self.say(self.paint(f"  hint {cost}: ", _BOLD, _CYAN) + hint.text)
+        self.say(self.paint(f"  hint {cost}:", _BOLD, _CYAN))
+        self.say(self.wrap(hint.text, "    "))
 
     def retried(self, retried) -> None:  # noqa: ANN001
         if retried.undone is None:

@@ -47,3 +47,20 @@ def run(args: argparse.Namespace) -> int:
               f"{' '.join(r['languages'])}")
     print(f"\nplay one with: coach play ID [--lang {args.lang or 'en'}]", file=sys.stderr)
     return EXIT_OK
+
+
+def lint_scenario_paths(paths: list[Path], phrasebooks: list[Path]) -> tuple[int, int]:
+    """`coach lint` for scenarios: print every problem and a summary; returns (errors, warnings)."""
+    from coach.checker import Checker
+    from coach.phrasebook.loader import load_phrasebooks
+    from coach.scenario.lint import lint_scenarios
+
+    checker = Checker(load_phrasebooks(phrasebooks))  # phrasebook problems are reported by their own lint
+    result = lint_scenarios(paths, checker)
+    for problem in result.problems:
+        print(problem)
+    errors = len(result.errors)
+    warnings = len(result.problems) - errors
+    print(f"{result.files} scenario files, {result.scenarios} scenarios, {result.model_answers} model answers "
+          f"checked: {errors} errors, {warnings} warnings", file=sys.stderr)
+    return errors, warnings

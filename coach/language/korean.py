@@ -18,7 +18,7 @@ class Morpheme:
 def _kiwi():  # noqa: ANN202 - Kiwi has no type stubs
     from kiwipiepy import Kiwi
 
-    return Kiwi(num_workers=0)
+    return Kiwi(num_workers=-1)
 
 
 def morphemes(text: str) -> list[Morpheme]:

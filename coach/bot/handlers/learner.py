@@ -21,7 +21,7 @@ from coach.bot.handlers.common import (
     service,
 )
 from coach.bot.i18n import NATIVE_NAMES, text
-from coach.bot.roleplay import REJECTED, Current, Ended, NoRolePlay, Played, RolePlays
+from coach.bot.roleplay import OVER, REJECTED, Current, Ended, NoRolePlay, Played, RolePlays
 from coach.language import LANGUAGES
 
 log = logging.getLogger("coach.bot")
@@ -161,8 +161,7 @@ async def show_played(update: Update, context: ContextTypes.DEFAULT_TYPE, who: W
     if result.kind == REJECTED:
         await send(update, context, rejection_text(who.lang, result.rejection, scenario.lang))
         return
-    if played.report is not None and not result.findings and not result.moves and result.turn == 0:
-        # the game had already ended: just the final card
+    if result.kind == OVER and played.report is not None:  # the game had already ended: the final card
         await send_final(update, context, who, scenario, played.report)
         return
     card = render.feedback_card(who.lang, result.reply, result.findings, result.moves, result.checklist,

@@ -1,0 +1,72 @@
+"""The language layer: NFC with offsets, Turkish folding, lemmas, Korean morphemes, detection."""
+
+from __future__ import annotations
+
+import pytest
+
+from coach.language.detect import detect_language
+from coach.language.normalize import fold, nfc
+from coach.language.pipeline import analyse
+
+
+def test_nfc_maps_offsets_back_to_the_original() -> None:
+    original = "Ka\u030ar: ka\u030ar"  # Danish "Kår" typed with a combining ring
+    normalized = nfc(original)
+    assert normalized.text == "Kår: kår"
+    start = normalized.text.index("kår")
+    assert original[normalized.original_offset(start) : normalized.original_offset(start + 3)] == "ka\u030ar"
+
+
+def test_turkish_folding() -> None:
+    assert fold("İADE ISTANBUL", "tr") == "iade ıstanbul"
+    assert fold("ISTANBUL", "en") == "istanbul"
+
+
+@pytest.mark.parametrize(("lang", "text", "lemma"), [
+    ("en", "I promised", "promise"),
+    ("en", "we promise", "promise"),
+    ("da", "vi lovede", "love"),
+    ("da", "vi lover", "love"),
+    ("tr", "söz veririz", "ver"),
+    ("id", "dijanjikan", "janji"),
+    ("id", "menjanjikan", "janji"),
+    ("hi", "वादा करती हूँ", "करना"),
+    ("hi", "वादा करता हूँ", "करना"),
+])
+def test_inflected_forms_share_a_lemma(lang: str, text: str, lemma: str) -> None:
+    assert any(lemma in unit.keys for unit in analyse(text, lang).units)
+
+
+def test_korean_morphemes_and_word_spans() -> None:
+    text = "고객님, 약속드립니다."
+    units = analyse(text, "ko").units
+    forms = [u.keys[0] for u in units]
+    assert forms[forms.index("약속") : forms.index("약속") + 2] == ["약속", "드리"]
+    promise = units[forms.index("약속")]
+    assert text[promise.start : promise.end] == "약속드립니다"
+
+
+def test_hindi_tokens_keep_vowel_signs() -> None:
+    text = "मैं आपकी मदद नहीं कर सकती।"
+    words = [text[u.start : u.end] for u in analyse(text, "hi").units]
+    assert words == ["मैं", "आपकी", "मदद", "नहीं", "कर", "सकती", "।"]
+
+
+@pytest.mark.parametrize(("text", "lang"), [
+    ("Thank you for your patience, I will call you back today.", "en"),
+    ("Terima kasih atas kesabaran Bapak, kami akan segera menghubungi.", "id"),
+    ("Tak for din tålmodighed, vi ringer til dig i dag.", "da"),
+    ("Sabrınız için teşekkür ederiz, bugün sizi arayacağız.", "tr"),
+    ("고객님, 기다려 주셔서 감사합니다.", "ko"),
+    ("आपके धैर्य के लिए धन्यवाद, हम आज आपको कॉल करेंगे।", "hi"),
+])
+def test_detects_the_six(text: str, lang: str) -> None:
+    assert detect_language(text).lang == lang
+
+
+def test_other_languages_are_named() -> None:
+    german = detect_language("Vielen Dank für Ihre Geduld, wir melden uns morgen bei Ihnen.")
+    assert german.lang is None and german.other == "de" and "German" in german.describe()
+    russian = detect_language("Спасибо за ожидание, мы перезвоним вам завтра.")
+    assert russian.lang is None and "Cyrillic" in russian.describe()
+    assert detect_language("ok", default="tr").lang == "tr"
