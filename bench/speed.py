@@ -19,14 +19,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from corpus import drafts  # noqa: E402
+from corpus import drafts
 
-from coach.batch import check_documents  # noqa: E402
-from coach.checker import Checker  # noqa: E402
-from coach.language import LANGUAGES  # noqa: E402
-from coach.paths import shipped  # noqa: E402
-from coach.phrasebook.loader import load_phrasebooks  # noqa: E402
-from coach.phrasebook.model import Pattern, Phrasebook, Rule, Source  # noqa: E402
+from coach.batch import check_documents
+from coach.checker import Checker
+from coach.language import LANGUAGES
+from coach.paths import shipped
+from coach.phrasebook.loader import load_phrasebooks
+from coach.phrasebook.model import Pattern, Phrasebook, Rule, Source
 
 
 class _Doc:

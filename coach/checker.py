@@ -111,7 +111,7 @@ class Checker:
         move_hits = [h for h in hits if isinstance(h.pattern.owner, Move) and self._holds(compiled, analysis, h)]
         move_sentences: dict[str, set[int]] = {}
         for hit in move_hits:
-            move_sentences.setdefault(hit.pattern.owner.id, set()).add(analysis.units[hit.first].sentence)
+            move_sentences.setdefault(hit.pattern.owner.id, set()).add(analysis.sentences[hit.first])
         rule_hits = [
             h for h in hits
             if isinstance(h.pattern.owner, Rule)
@@ -120,9 +120,8 @@ class Checker:
         ]
 
         def span(hit: Hit) -> tuple[int, int]:
-            units = analysis.units
-            start = normalized.original_offset(units[hit.first].start)
-            end = normalized.original_offset(units[hit.last - 1].end)
+            start = normalized.original_offset(analysis.starts[hit.first])
+            end = normalized.original_offset(analysis.ends[hit.last - 1])
             return start, end
 
         findings = _findings(text, rule_hits, span)
@@ -151,7 +150,7 @@ class Checker:
         for exception in compiled.exceptions.get(owner.id, ()):
             if compiled.matches_within(exception, analysis, hit.first, hit.last):
                 return False
-        sentence = analysis.units[hit.first].sentence
+        sentence = analysis.sentences[hit.first]
         for condition in owner.unless:
             if condition == "negated" and compiled.negated(analysis, hit.first, hit.last):
                 return False
@@ -184,7 +183,7 @@ def _pieces(text: str) -> list[tuple[int, str]]:
     return pieces
 
 
-def _findings(text: str, hits: list[Hit], span) -> tuple[Finding, ...]:  # noqa: ANN001
+def _findings(text: str, hits: list[Hit], span) -> tuple[Finding, ...]:
     """One finding per rule and place: overlapping hits of one category keep the longest, most severe."""
     ranked = sorted(hits, key=lambda h: (severity_rank(h.pattern.owner.severity), -(h.last - h.first), h.first))
     kept: list[tuple[Hit, int, int]] = []
@@ -205,7 +204,7 @@ def _findings(text: str, hits: list[Hit], span) -> tuple[Finding, ...]:  # noqa:
     return tuple(findings)
 
 
-def _moves(text: str, hits: list[Hit], span) -> tuple[MoveHit, ...]:  # noqa: ANN001
+def _moves(text: str, hits: list[Hit], span) -> tuple[MoveHit, ...]:
     seen: dict[str, MoveHit] = {}
     for hit in sorted(hits, key=lambda h: h.first):
         move = hit.pattern.owner.id

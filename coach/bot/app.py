@@ -120,13 +120,13 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
             user = await service.call(service.store.get_user, user_id)
             if user is not None:
                 lang = ui_language(user)
-    except Exception:  # noqa: BLE001 - the apology must not fail because the store did
+    except Exception:
         pass
     try:
         if update.callback_query is not None:
             await update.callback_query.answer()
         await context.bot.send_message(update.effective_chat.id, text(lang, "error.generic"))
-    except (TelegramError, Exception) as exc:  # noqa: BLE001 - nothing more to do; it is logged
+    except (TelegramError, Exception) as exc:
         log.warning("could not send the apology: %s", exc)
 
 
@@ -165,7 +165,7 @@ async def _set_menus(app: Application) -> None:
         await set_trainer_commands(app.bot, sorted(trainers))
     except asyncio.CancelledError:
         raise
-    except Exception as exc:  # noqa: BLE001 - menus are a nicety; never stop the bot for them
+    except Exception as exc:
         log.warning("could not set the command menus: %s", exc)
 
 
@@ -173,7 +173,7 @@ def _commands(lang: str, names: Iterable[str]) -> list[BotCommand]:
     return [BotCommand(name, text(lang, f"command.{name}")) for name in names]
 
 
-async def set_learner_commands(bot) -> None:  # noqa: ANN001
+async def set_learner_commands(bot) -> None:
     await retrying(lambda: bot.set_my_commands(_commands("en", LEARNER_COMMANDS), scope=BotCommandScopeDefault()),
                    "setMyCommands")
     for lang in LANGUAGES:
@@ -182,7 +182,7 @@ async def set_learner_commands(bot) -> None:  # noqa: ANN001
                        "setMyCommands")
 
 
-async def set_trainer_commands(bot, trainer_ids: Iterable[int]) -> None:  # noqa: ANN001
+async def set_trainer_commands(bot, trainer_ids: Iterable[int]) -> None:
     names = (*LEARNER_COMMANDS, *TRAINER_COMMANDS)
     for trainer_id in trainer_ids:
         scope = BotCommandScopeChat(trainer_id)

@@ -46,7 +46,7 @@ def label(localized: str, fallback: str) -> str:
     return localized if drawable(localized) else fallback
 
 
-def _figure(width: float = 7.0, height: float = 3.6):  # noqa: ANN202
+def _figure(width: float = 7.0, height: float = 3.6):
     from matplotlib.figure import Figure
 
     figure = Figure(figsize=(width, height), dpi=110)
@@ -54,7 +54,7 @@ def _figure(width: float = 7.0, height: float = 3.6):  # noqa: ANN202
     return figure
 
 
-def _png(figure) -> bytes:  # noqa: ANN001
+def _png(figure) -> bytes:
     out = io.BytesIO()
     figure.savefig(out, format="png")
     return out.getvalue()

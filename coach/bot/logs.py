@@ -44,7 +44,7 @@ class RedactToken(logging.Filter):
         return True
 
 
-def setup_logging(token: str, level: int = logging.INFO, stream=None) -> RedactToken:  # noqa: ANN001
+def setup_logging(token: str, level: int = logging.INFO, stream=None) -> RedactToken:
     """Log to stderr (or `stream`) through the redacting filter; quiet the chatty HTTP loggers."""
     redactor = RedactToken(token)
     handler = logging.StreamHandler(stream or sys.stderr)

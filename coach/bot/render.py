@@ -237,7 +237,7 @@ def draft_messages(lang: str, source: str, report: Report, rewritten: str | None
 # -- role-play --------------------------------------------------------------------------------------
 
 
-def brief_message(lang: str, scenario) -> str:  # noqa: ANN001 - coach.scenario.model.Scenario
+def brief_message(lang: str, scenario) -> str:
     brief = scenario.brief
     lines = [f"🎭 <b>{e(scenario.title)}</b> · {e(difficulty_name(lang, scenario.difficulty))}", "",
              e(brief.situation)]
@@ -298,7 +298,7 @@ def feedback_card(lang: str, reply: str, findings: Sequence[Finding], moves: Seq
     return "\n".join(lines)
 
 
-def final_card(lang: str, report, title: str) -> str:  # noqa: ANN001 - coach.scenario.scoring.FinalReport
+def final_card(lang: str, report, title: str) -> str:
     verdict = text(lang, "final.passed") if report.passed else text(lang, "final.failed")
     lines = [text(lang, "final.title", title=e(title), score=report.score, verdict=verdict,
                   pass_score=report.pass_score)]
@@ -331,7 +331,7 @@ def final_card(lang: str, report, title: str) -> str:  # noqa: ANN001 - coach.sc
     return "\n".join(lines).rstrip()
 
 
-def _went_well(lang: str, report) -> list[str]:  # noqa: ANN001
+def _went_well(lang: str, report) -> list[str]:
     items = []
     done = [c for c in report.checklist if c.done]
     if done:
@@ -350,7 +350,7 @@ def _went_well(lang: str, report) -> list[str]:  # noqa: ANN001
 # -- progress and stats -------------------------------------------------------------------------
 
 
-def progress_text(lang: str, progress, titles: dict[str, str]) -> str:  # noqa: ANN001 - store.Progress
+def progress_text(lang: str, progress, titles: dict[str, str]) -> str:
     lines = [text(lang, "progress.title"), ""]
     if not progress.scenarios:
         lines.append(text(lang, "progress.none"))
@@ -369,7 +369,7 @@ def progress_text(lang: str, progress, titles: dict[str, str]) -> str:  # noqa: 
     return "\n".join(lines)
 
 
-def stats_text(lang: str, stats, titles: dict[str, str]) -> str:  # noqa: ANN001 - store.Stats
+def stats_text(lang: str, stats, titles: dict[str, str]) -> str:
     lines = [text(lang, "stats.title"), text(lang, "stats.totals", learners=stats.learners,
                                              attempts=stats.attempts, drafts=stats.drafts)]
     if stats.categories:

@@ -18,8 +18,19 @@ from coach.scenario.scoring import FinalReport, checklist_progress
 from coach.scenario.state import State, state_from_json, state_to_json
 from coach.store import Session, StaleSession
 
-__all__ = ["ANSWERED", "OVER", "REJECTED", "Current", "Ended", "HintOutcome", "NoRolePlay", "Played", "RolePlays",
-           "RetryOutcome", "Started"]
+__all__ = [
+    "ANSWERED",
+    "OVER",
+    "REJECTED",
+    "Current",
+    "Ended",
+    "HintOutcome",
+    "NoRolePlay",
+    "Played",
+    "RetryOutcome",
+    "RolePlays",
+    "Started",
+]
 
 
 class NoRolePlay(Exception):
@@ -76,7 +87,7 @@ class RolePlays:
         self.service = service
 
     @property
-    def store(self):  # noqa: ANN201
+    def store(self):
         return self.service.store
 
     def engine(self, scenario: Scenario) -> Engine:

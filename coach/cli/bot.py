@@ -81,7 +81,7 @@ def _ids(values: list[int], variable: str) -> frozenset[int]:
     return frozenset(ids)
 
 
-def build_settings(args: argparse.Namespace, token: str):  # noqa: ANN201 - coach.bot.settings.BotSettings
+def build_settings(args: argparse.Namespace, token: str):
     from coach.bot.settings import BotSettings, Webhook
     from coach.config import find_config
     from coach.paths import shipped
@@ -166,7 +166,7 @@ def run(args: argparse.Namespace) -> int:
                                     bootstrap_retries=-1)
     except CoachError:
         raise
-    except Exception as exc:  # noqa: BLE001 - e.g. an invalid token at start: one line, exit 2
+    except Exception as exc:
         from telegram.error import InvalidToken, TelegramError
 
         if isinstance(exc, InvalidToken):

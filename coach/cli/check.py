@@ -146,7 +146,7 @@ def _fix_target(path: Path, out: Path | None) -> Path:
     return out / relative
 
 
-def _progress_bar(total: int):  # noqa: ANN202
+def _progress_bar(total: int):
     width = 30
 
     def show(done: int) -> None:

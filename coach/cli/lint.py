@@ -16,10 +16,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from coach.cli.scenarios import lint_scenario_paths
     from coach.lint import lint_phrasebooks
     from coach.paths import shipped
-
-    from coach.cli.scenarios import lint_scenario_paths
     from coach.scenario.lint import is_scenario_path
 
     paths = args.paths or [shipped("phrasebooks"), shipped("scenarios")]

@@ -72,7 +72,7 @@ def run(args: argparse.Namespace) -> int:
     return _interactive(engine, seed, view)
 
 
-def load_scenario_set(folder: Path | None):  # noqa: ANN201 - ScenarioSet, imported lazily
+def load_scenario_set(folder: Path | None):
     """The shipped scenarios (or `folder`); a warning line when some files have problems."""
     from coach.paths import shipped
     from coach.scenario.loader import load_scenarios
@@ -89,7 +89,7 @@ def load_scenario_set(folder: Path | None):  # noqa: ANN201 - ScenarioSet, impor
     return loaded
 
 
-def make_checker(lang: str, extra: list[Path]):  # noqa: ANN201 - Checker, imported lazily
+def make_checker(lang: str, extra: list[Path]):
     from coach.checker import Checker
     from coach.paths import shipped
 
@@ -102,7 +102,7 @@ def make_checker(lang: str, extra: list[Path]):  # noqa: ANN201 - Checker, impor
 # --- interactive ------------------------------------------------------------------------------------
 
 
-def _interactive(engine, seed: int, view: View) -> int:  # noqa: ANN001 - Engine
+def _interactive(engine, seed: int, view: View) -> int:
     scenario = engine.scenario
     state = engine.start(seed)
     view.brief(scenario, seed)
@@ -144,7 +144,7 @@ def _interactive(engine, seed: int, view: View) -> int:  # noqa: ANN001 - Engine
 # --- transcript replay ------------------------------------------------------------------------------
 
 
-def _replay(engine, transcript, seed: int, fmt: str, check: bool, view: View) -> int:  # noqa: ANN001
+def _replay(engine, transcript, seed: int, fmt: str, check: bool, view: View) -> int:
     from coach.scenario.export import report_to_dict, turn_to_dict
     from coach.scenario.transcript import unmet_expectations
 
@@ -236,12 +236,12 @@ class View:
     def prompt(self) -> str:
         return self.paint("you> ", _BOLD, _GREEN)
 
-    def title(self, scenario, seed: int) -> None:  # noqa: ANN001
+    def title(self, scenario, seed: int) -> None:
         self.say(self.paint(f"━━ {scenario.title} ━━", _BOLD))
         self.say(self.paint(f"{scenario.id} · {scenario.lang} · {scenario.difficulty} · pass {scenario.pass_score}"
                             f" · seed {seed}", _DIM))
 
-    def brief(self, scenario, seed: int) -> None:  # noqa: ANN001
+    def brief(self, scenario, seed: int) -> None:
         self.title(scenario, seed)
         self.say()
         self.say(self.wrap(scenario.brief.situation, ""))
@@ -263,7 +263,7 @@ class View:
         colour = _GREEN if mood < 40 else _YELLOW if mood < 70 else _RED
         return f"{self.paint(bar, colour)} {mood:>3} {mood_band(mood)}"
 
-    def customer(self, scenario, line: str, mood: int) -> None:  # noqa: ANN001
+    def customer(self, scenario, line: str, mood: int) -> None:
         self.say()
         self.say(self.paint(f"{scenario.persona.name}", _BOLD) + f"  mood {self.meter(mood)}")
         self.say(self.wrap(f"“{line}”"))
@@ -271,7 +271,7 @@ class View:
     def you(self, reply: str) -> None:
         self.say(self.paint("you> ", _BOLD, _GREEN) + reply.replace("\n", "\n     "))
 
-    def highlighted(self, reply: str, findings) -> str:  # noqa: ANN001
+    def highlighted(self, reply: str, findings) -> str:
         spans: list[list[int]] = []
         for f in sorted(findings, key=lambda f: f.start):
             if spans and f.start <= spans[-1][1]:
@@ -287,7 +287,7 @@ class View:
         parts.append(reply[at:])
         return "".join(parts)
 
-    def turn(self, scenario, result) -> None:  # noqa: ANN001
+    def turn(self, scenario, result) -> None:
         if result.kind == "rejected":
             self.say(self.paint("  ✗ not counted: ", _BOLD, _YELLOW) + result.rejection.message)
             return
@@ -326,7 +326,7 @@ class View:
             colour = _GREEN if result.ending.good else _RED
             self.say(self.paint(f"  ■ {result.ending.title}", _BOLD, colour))
 
-    def hint(self, hint) -> None:  # noqa: ANN001
+    def hint(self, hint) -> None:
         if hint.text is None:
             self.say("  the scenario is over; no hints left to give")
             return
@@ -334,13 +334,13 @@ class View:
         self.say(self.paint(f"  hint {cost}:", _BOLD, _CYAN))
         self.say(self.wrap(hint.text, "    "))
 
-    def retried(self, retried) -> None:  # noqa: ANN001
+    def retried(self, retried) -> None:
         if retried.undone is None:
             self.say("  nothing to undo")
         else:
             self.say(self.paint(f"  ↶ turn {retried.undone.number} undone; answer again", _CYAN))
 
-    def report(self, report) -> None:  # noqa: ANN001
+    def report(self, report) -> None:
         self.say()
         verdict = (self.paint("PASSED", _BOLD, _GREEN) if report.passed else self.paint("NOT PASSED", _BOLD, _RED))
         outcome = {

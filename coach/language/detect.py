@@ -10,7 +10,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import cache
 
-from coach.language import LANGUAGES, LANGUAGE_NAMES
+from coach.language import LANGUAGE_NAMES, LANGUAGES
 from coach.language.cache import cached_pickle
 
 LATIN_LANGUAGES = ("en", "id", "da", "tr")
@@ -78,11 +78,11 @@ def _script_counts(text: str) -> dict[str, int]:
 
 
 @cache
-def _identifiers():  # noqa: ANN202
+def _identifiers():
     """Two py3langid identifiers (all languages, and ours) from one model, decoded once and cached."""
     import numpy as np
     from py3langid import __version__ as version
-    from py3langid.langid import MODEL_FILE, MODEL_DIR, LanguageIdentifier
+    from py3langid.langid import MODEL_DIR, MODEL_FILE, LanguageIdentifier
     from py3langid.modelio import load_model
 
     model = cached_pickle(f"py3langid-{version}.pickle", lambda: load_model(MODEL_DIR / MODEL_FILE))

@@ -15,7 +15,7 @@ class Morpheme:
 
 
 @cache
-def _kiwi():  # noqa: ANN202 - Kiwi has no type stubs
+def _kiwi():
     from kiwipiepy import Kiwi
 
     return Kiwi(num_workers=-1)

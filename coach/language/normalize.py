@@ -29,7 +29,7 @@ def nfc(text: str) -> Normalized:
     # Normalise cluster by cluster (a starter plus its combining marks) so each output
     # character can be traced to the cluster it came from.
     for i in range(1, len(text) + 1):
-        if i == len(text) or unicodedata.combining(text[i]) == 0 and not _is_jamo_continuation(text[i]):
+        if i == len(text) or (unicodedata.combining(text[i]) == 0 and not _is_jamo_continuation(text[i])):
             cluster = unicodedata.normalize("NFC", text[start:i])
             parts.append(cluster)
             offsets.extend(min(start + j, i) for j in range(len(cluster)))

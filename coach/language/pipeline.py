@@ -22,31 +22,38 @@ SENTENCE_END = frozenset({".", "!", "?", "।", "॥", "…", "。", "？", "！
 class Unit(NamedTuple):
     """One matchable piece of text: a token (or, in Korean, a morpheme) with its keys and span.
 
-    A NamedTuple rather than a dataclass: a check builds one per token, and this is the hot path.
+    Built on demand from an Analysis; the matcher itself reads the Analysis lists.
     """
 
     keys: tuple[str, ...]  # folded surface form first, then the lemma when it differs
     start: int
     end: int  # for a Korean morpheme: the end of the word it belongs to, minus trailing punctuation
     sentence: int
-    surface_end: int  # where this unit itself ends (differs from `end` only in Korean)
 
 
 @dataclass(frozen=True, slots=True)
 class Analysis:
-    """A text cut into units and sentences; offsets refer to the (NFC) text that was analysed."""
+    """A text cut into units and sentences; offsets refer to the (NFC) text that was analysed.
+
+    Units are kept as parallel lists (keys, starts, ends, sentences) because a check reads them once
+    per token and building an object per token cost more than the tokenizer itself.
+    """
 
     text: str
     lang: str
-    units: tuple[Unit, ...]
+    keys: list[tuple[str, ...]]  # per unit: the folded surface form first, then the lemma when it differs
+    starts: list[int]
+    ends: list[int]  # for a Korean morpheme: the end of the word it belongs to, minus trailing punctuation
+    sentences: list[int]
     questions: frozenset[int]  # sentences that end with a question mark
 
-    def sentence_units(self, sentence: int) -> range:
-        first = next((i for i, u in enumerate(self.units) if u.sentence == sentence), len(self.units))
-        last = first
-        while last < len(self.units) and self.units[last].sentence == sentence:
-            last += 1
-        return range(first, last)
+    def __len__(self) -> int:
+        return len(self.keys)
+
+    @property
+    def units(self) -> tuple[Unit, ...]:
+        """The units as objects, for tools and tests (the matcher reads the lists)."""
+        return tuple(Unit(*fields) for fields in zip(self.keys, self.starts, self.ends, self.sentences, strict=True))
 
 
 # Per language: ORTH hash → LEMMA hash, and ORTH hash → what a unit needs (keys, length, kind).
@@ -55,7 +62,7 @@ _WORDS: dict[str, dict[int, tuple[tuple[str, ...], int, int]]] = {}
 _PLAIN, _SPACE, _PARAGRAPH, _SENTENCE_END, _QUESTION_END = range(5)
 
 
-def _set_lemmas(doc):  # noqa: ANN001, ANN202 - spaCy component signature
+def _set_lemmas(doc):
     """Fill token.lemma_ from simplemma, through the doc's arrays (no Token objects: this runs per reply)."""
     import numpy
     from spacy.attrs import LEMMA, ORTH
@@ -68,7 +75,7 @@ def _set_lemmas(doc):  # noqa: ANN001, ANN202 - spaCy component signature
         lemma_hash = table.get(orth)
         if lemma_hash is None:
             word = strings[orth]
-            lemma = word if word.isspace() else fold(lemmas.lemmatize(fold(word, lang), lang), lang)
+            lemma = word if word.isspace() else lemma_of(word, lang)
             lemma_hash = table[orth] = strings.add(lemma)
         hashes.append(lemma_hash)
     if hashes:
@@ -76,14 +83,18 @@ def _set_lemmas(doc):  # noqa: ANN001, ANN202 - spaCy component signature
     return doc
 
 
-def _word(lang: str, strings, orth: int, lemma_hash: int) -> tuple[tuple[str, ...], int, int]:  # noqa: ANN001
-    word = strings[orth]
+def lemma_of(word: str, lang: str) -> str:
+    """The folded lemma of a token, as the coach_lemmatizer component sets it."""
+    return fold(lemmas.lemmatize(fold(word, lang), lang), lang)
+
+
+def _word(lang: str, word: str) -> tuple[tuple[str, ...], int, int]:
     if word.isspace():
         return (), len(word), _PARAGRAPH if word.count("\n") >= 2 else _SPACE
     folded = fold(word, lang)
-    lemma = strings[lemma_hash]
+    lemma = lemma_of(word, lang)
     keys = (folded,) if lemma == folded else (folded, lemma)
-    if word in SENTENCE_END or word[-1:] in SENTENCE_END and not word[:1].isalnum():
+    if word in SENTENCE_END or (word[-1:] in SENTENCE_END and not word[:1].isalnum()):
         kind = _QUESTION_END if "?" in word or "？" in word else _SENTENCE_END
     else:
         kind = _PLAIN
@@ -96,10 +107,10 @@ _PIECE = re.compile(r"\s+|[^\W_]+|\S", re.UNICODE)
 class KiwiTokenizer:
     """Korean tokenizer for spaCy: surface words as tokens, Kiwi's morphemes in `doc.user_data`."""
 
-    def __init__(self, vocab) -> None:  # noqa: ANN001
+    def __init__(self, vocab) -> None:
         self.vocab = vocab
 
-    def __call__(self, text: str):  # noqa: ANN204
+    def __call__(self, text: str):
         from spacy.tokens import Doc
 
         words: list[str] = []
@@ -122,7 +133,7 @@ class KiwiTokenizer:
         return self
 
 
-def _set_korean_lemmas(doc):  # noqa: ANN001, ANN202
+def _set_korean_lemmas(doc):
     morphs = doc.user_data.get("morphemes", [])
     i = 0
     for token in doc:
@@ -144,12 +155,12 @@ def _register_components() -> None:
     Language.component("coach_korean_lemmas")(_set_korean_lemmas)
 
     @registry.tokenizers("coach.kiwi_tokenizer.v1")
-    def _make_kiwi_tokenizer():  # noqa: ANN202
+    def _make_kiwi_tokenizer():
         return lambda nlp: KiwiTokenizer(nlp.vocab)
 
 
 @cache
-def pipeline(lang: str):  # noqa: ANN201 - spacy.Language, imported lazily to keep start-up fast
+def pipeline(lang: str):
     """The spaCy pipeline for `lang`, built on first use."""
     if lang not in LANGUAGES:
         raise ValueError(f"unsupported language {lang!r}")
@@ -165,7 +176,7 @@ def pipeline(lang: str):  # noqa: ANN201 - spacy.Language, imported lazily to ke
     return nlp
 
 
-def _lean_indonesian():  # noqa: ANN202
+def _lean_indonesian():
     # spaCy's Indonesian tokenizer carries ~16,000 exceptions, almost all hyphenated
     # reduplications ("anak-anak"), which take 4.5 s to load. Without them the infix rules split
     # the hyphen, which the rules do not care about.
@@ -184,52 +195,71 @@ def _lean_indonesian():  # noqa: ANN202
 
 def analyse(text: str, lang: str) -> Analysis:
     """Tokenise and lemmatise `text` (already NFC) into units and sentences."""
-    doc = pipeline(lang)(text)
+    nlp = pipeline(lang)
     if lang == "ko":
+        doc = nlp(text)
         return _korean_analysis(text, doc.user_data.get("morphemes", []))
-    from spacy.attrs import IDX, LEMMA, ORTH
+    # The hot path tokenises with the pipeline's tokenizer and reads lemmas from the same per-word
+    # table the coach_lemmatizer component fills, instead of writing them into the Doc and reading
+    # them back (that round trip cost more than the tokenizer).
+    from spacy.attrs import IDX, ORTH
 
+    doc = nlp.make_doc(text)
     strings = doc.vocab.strings
     words = _WORDS.setdefault(lang, {})
-    units: list[Unit] = []
+    keys: list[tuple[str, ...]] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    sentences: list[int] = []
     questions: set[int] = set()
     sentence = 0
-    for orth, lemma_hash, start in doc.to_array([ORTH, LEMMA, IDX]).tolist():
+    for orth, start in doc.to_array([ORTH, IDX]).tolist():
         info = words.get(orth)
         if info is None:
-            info = words[orth] = _word(lang, strings, orth, lemma_hash)
-        keys, length, kind = info
+            info = words[orth] = _word(lang, strings[orth])
+        word_keys, length, kind = info
         if kind == _SPACE:
             continue
         if kind == _PARAGRAPH:
-            if units and units[-1].sentence == sentence:
+            if sentences and sentences[-1] == sentence:
                 sentence += 1
             continue
-        units.append(Unit(keys, start, start + length, sentence, start + length))
+        keys.append(word_keys)
+        starts.append(start)
+        ends.append(start + length)
+        sentences.append(sentence)
         if kind >= _SENTENCE_END:
             if kind == _QUESTION_END:
                 questions.add(sentence)
             sentence += 1
-    return Analysis(text, lang, tuple(units), frozenset(questions))
+    return Analysis(text, lang, keys, starts, ends, sentences, frozenset(questions))
 
 
 def _korean_analysis(text: str, morphs: list[korean.Morpheme]) -> Analysis:
-    units: list[Unit] = []
+    keys: list[tuple[str, ...]] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    sentences: list[int] = []
     questions: set[int] = set()
     sentence = 0
+    surface_end = 0
     word_ends = _korean_word_ends(text)
     for m in morphs:
-        if m.tag in ("SF", "SE") and units:
+        if sentences and sentences[-1] == sentence and "\n\n" in text[surface_end : m.start]:
+            sentence += 1
+        keys.append((m.form,))
+        starts.append(m.start)
+        sentences.append(sentence)
+        surface_end = m.end
+        if m.tag in ("SF", "SE"):
+            ends.append(m.end)
             if "?" in text[m.start : m.end]:
                 questions.add(sentence)
-            units.append(Unit((m.form,), m.start, m.end, sentence, m.end))
             sentence += 1
             continue
-        if units and units[-1].sentence == sentence and "\n\n" in text[units[-1].surface_end : m.start]:
-            sentence += 1
         end = word_ends.get(m.start, m.end) if m.tag[0] not in "SW" else m.end
-        units.append(Unit((m.form,), m.start, max(end, m.end), sentence, m.end))
-    return Analysis(text, "ko", tuple(units), frozenset(questions))
+        ends.append(max(end, m.end))
+    return Analysis(text, "ko", keys, starts, ends, sentences, frozenset(questions))
 
 
 _KOREAN_WORD = re.compile(r"[^\W_]+", re.UNICODE)

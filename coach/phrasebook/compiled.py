@@ -16,7 +16,7 @@ from rapidfuzz.distance import Levenshtein
 
 from coach.errors import Problem
 from coach.language import lemmas
-from coach.language.pipeline import Analysis, Unit, analyse
+from coach.language.pipeline import Analysis, analyse
 from coach.phrasebook.model import Move, Pattern, Phrasebook, Rule
 from coach.phrasebook.pattern import (
     Alt,
@@ -79,21 +79,20 @@ class CompiledPhrasebook:
 
     def find(self, analysis: Analysis) -> list[Hit]:
         """Every pattern match in the text (rules and moves), before context filtering."""
-        units = analysis.units
         words = self._words
         entries = []
-        for unit in units:
-            entry = words.get(unit.keys)
+        for keys in analysis.keys:
+            entry = words.get(keys)
             if entry is None:
                 if len(words) > MAX_CACHED_WORDS:  # a long-running bot sees an open vocabulary
                     words.clear()
-                entry = words[unit.keys] = self._word_entry(unit.keys)
+                entry = words[keys] = self._word_entry(keys)
             entries.append(entry)
         typos = [typo for _, typo in entries]
         hits: list[Hit] = []
         for i, (candidates, _) in enumerate(entries):
             for pattern in candidates:
-                hit = self._match(pattern, units, typos, i)
+                hit = self._match(pattern, analysis, typos, i)
                 if hit is not None:
                     hits.append(hit)
         return hits
@@ -113,21 +112,21 @@ class CompiledPhrasebook:
 
     def matches_within(self, pattern: CompiledPattern, analysis: Analysis, first: int, last: int) -> bool:
         """Whether `pattern` matches anywhere overlapping units [first, last) of its sentence."""
-        units = analysis.units
-        sentence = units[first].sentence
+        sentences = analysis.sentences
+        sentence = sentences[first]
         start = first
-        while start > 0 and units[start - 1].sentence == sentence:
+        while start > 0 and sentences[start - 1] == sentence:
             start -= 1
-        typos = [None] * len(units)
+        typos: list[str | None] = [None] * len(analysis)
         for i in range(start, last):
-            hit = self._match(pattern, units, typos, i)
+            hit = self._match(pattern, analysis, typos, i)
             if hit is not None and hit.last > first:
                 return True
         return False
 
-    def _match(self, pattern: CompiledPattern, units: tuple[Unit, ...], typos: list[str | None], i: int) -> Hit | None:
+    def _match(self, pattern: CompiledPattern, analysis: Analysis, typos: list[str | None], i: int) -> Hit | None:
         fuzzy_ok = getattr(pattern.owner, "fuzzy", True)
-        result = _match_seq(pattern.elements, 0, i, units, typos, units[i].sentence, fuzzy_ok, 0, 0)
+        result = _match_seq(pattern.elements, 0, i, analysis, typos, analysis.sentences[i], fuzzy_ok, 0, 0)
         if result is None:
             return None
         end, typo_count, exact_count = result
@@ -140,39 +139,39 @@ class CompiledPhrasebook:
     # -- context --------------------------------------------------------------------------------
 
     def negated(self, analysis: Analysis, first: int, last: int) -> bool:
-        units = analysis.units
-        sentence = units[first].sentence
+        sentences, keys = analysis.sentences, analysis.keys
+        sentence = sentences[first]
         context = self.book.context
         for j in range(max(0, first - context.negation_window), first):
-            if units[j].sentence == sentence and self._is_negator(units[j], before=True):
+            if sentences[j] == sentence and self._is_negator(keys[j], before=True):
                 return True
-        for j in range(first, min(len(units), last + context.negation_after_window)):
-            if units[j].sentence != sentence:
+        for j in range(first, min(len(keys), last + context.negation_after_window)):
+            if sentences[j] != sentence:
                 break
-            if j >= last and self._is_negator(units[j], before=False):
+            if j >= last and self._is_negator(keys[j], before=False):
                 return True
-            if any(rx.fullmatch(units[j].keys[0]) for rx in self.negator_after_regexes):
+            if any(rx.fullmatch(keys[j][0]) for rx in self.negator_after_regexes):
                 return True
         return False
 
-    def _is_negator(self, unit: Unit, before: bool) -> bool:
+    def _is_negator(self, unit_keys: tuple[str, ...], before: bool) -> bool:
         words, regexes = (
             (self.negators, self.negator_regexes) if before else (self.negators_after, self.negator_after_regexes)
         )
-        return any(k in words for k in unit.keys) or any(rx.fullmatch(unit.keys[0]) for rx in regexes)
+        return any(k in words for k in unit_keys) or any(rx.fullmatch(unit_keys[0]) for rx in regexes)
 
     def hedged(self, analysis: Analysis, first: int) -> bool:
-        units = analysis.units
-        sentence = units[first].sentence
+        sentences, keys = analysis.sentences, analysis.keys
+        sentence = sentences[first]
         window = self.book.context.negation_window
         return any(
-            units[j].sentence == sentence and any(k in self.hedges for k in units[j].keys)
+            sentences[j] == sentence and any(k in self.hedges for k in keys[j])
             for j in range(max(0, first - window), first)
         )
 
 
 def _match_seq(
-    elements: tuple[Element, ...], k: int, i: int, units: tuple[Unit, ...], typos: list[str | None],
+    elements: tuple[Element, ...], k: int, i: int, analysis: Analysis, typos: list[str | None],
     sentence: int, fuzzy_ok: bool, typo_count: int, exact_count: int,
 ) -> tuple[int, int, int] | None:
     """Backtracking match of elements[k:] from unit i; returns (end, typos used, exact literals)."""
@@ -181,39 +180,39 @@ def _match_seq(
     element = elements[k]
     rest = elements[k + 1 :]
     if isinstance(element, Gap):
-        for j in range(i, min(i + element.max_tokens, len(units)) + 1):
-            if j > i and units[j - 1].sentence != sentence:
+        for j in range(i, min(i + element.max_tokens, len(analysis)) + 1):
+            if j > i and analysis.sentences[j - 1] != sentence:
                 break
-            result = _match_seq(rest, 0, j, units, typos, sentence, fuzzy_ok, typo_count, exact_count)
+            result = _match_seq(rest, 0, j, analysis, typos, sentence, fuzzy_ok, typo_count, exact_count)
             if result is not None:
                 return result
         return None
     if isinstance(element, Opt):
-        taken = _match_seq(element.inner + rest, 0, i, units, typos, sentence, fuzzy_ok, typo_count, exact_count)
+        taken = _match_seq(element.inner + rest, 0, i, analysis, typos, sentence, fuzzy_ok, typo_count, exact_count)
         if taken is not None:
             return taken
-        return _match_seq(rest, 0, i, units, typos, sentence, fuzzy_ok, typo_count, exact_count)
+        return _match_seq(rest, 0, i, analysis, typos, sentence, fuzzy_ok, typo_count, exact_count)
     if isinstance(element, Alt):
         for seq in element.sequences:
-            result = _match_seq(seq + rest, 0, i, units, typos, sentence, fuzzy_ok, typo_count, exact_count)
+            result = _match_seq(seq + rest, 0, i, analysis, typos, sentence, fuzzy_ok, typo_count, exact_count)
             if result is not None:
                 return result
         return None
-    if i >= len(units) or units[i].sentence != sentence:
+    if i >= len(analysis) or analysis.sentences[i] != sentence:
         return None
-    unit = units[i]
+    unit_keys = analysis.keys[i]
     if isinstance(element, AnyToken):
-        return _match_seq(rest, 0, i + 1, units, typos, sentence, fuzzy_ok, typo_count, exact_count)
+        return _match_seq(rest, 0, i + 1, analysis, typos, sentence, fuzzy_ok, typo_count, exact_count)
     if isinstance(element, Rx):
-        if element.regex.fullmatch(unit.keys[0]):
-            return _match_seq(rest, 0, i + 1, units, typos, sentence, fuzzy_ok, typo_count, exact_count + 1)
+        if element.regex.fullmatch(unit_keys[0]):
+            return _match_seq(rest, 0, i + 1, analysis, typos, sentence, fuzzy_ok, typo_count, exact_count + 1)
         return None
     assert isinstance(element, Lit)
     keys = element.keys
-    if unit.keys[0] in keys if element.exact else any(key in keys for key in unit.keys):
-        return _match_seq(rest, 0, i + 1, units, typos, sentence, fuzzy_ok, typo_count, exact_count + 1)
+    if unit_keys[0] in keys if element.exact else any(key in keys for key in unit_keys):
+        return _match_seq(rest, 0, i + 1, analysis, typos, sentence, fuzzy_ok, typo_count, exact_count + 1)
     if fuzzy_ok and not typo_count and not element.exact and typos[i] in keys:
-        return _match_seq(rest, 0, i + 1, units, typos, sentence, fuzzy_ok, 1, exact_count)
+        return _match_seq(rest, 0, i + 1, analysis, typos, sentence, fuzzy_ok, 1, exact_count)
     return None
 
 
@@ -229,11 +228,11 @@ def _typo_of(word: str, lang: str, vocabulary: tuple[str, ...]) -> str | None:
     return best[0] if best is not None else None
 
 
-def analyse_word(lang: str):  # noqa: ANN201
+def analyse_word(lang: str):
     """A word analyser for compiling patterns with the language's own pipeline."""
 
     def analyse_one(word: str) -> list[tuple[str, ...]]:
-        return [unit.keys for unit in analyse(word, lang).units]
+        return list(analyse(word, lang).keys)
 
     return analyse_one
 
@@ -275,7 +274,7 @@ def compile_phrasebook(book: Phrasebook) -> CompiledPhrasebook:
     return compiled
 
 
-def _compile_one(compiled: CompiledPhrasebook, owner: Rule | Move, source: Pattern, analyser) -> CompiledPattern | None:  # noqa: ANN001
+def _compile_one(compiled: CompiledPhrasebook, owner: Rule | Move, source: Pattern, analyser) -> CompiledPattern | None:
     try:
         elements = compile_pattern(source.text, analyser)
     except PatternError as exc:
@@ -288,7 +287,7 @@ def _compile_one(compiled: CompiledPhrasebook, owner: Rule | Move, source: Patte
 
 
 def _word_set(
-    compiled: CompiledPhrasebook, words: tuple[str, ...], analyser  # noqa: ANN001
+    compiled: CompiledPhrasebook, words: tuple[str, ...], analyser
 ) -> tuple[frozenset[str], tuple[re.Pattern[str], ...]]:
     """Context words as unit keys (or /regexes/ on the folded form of a unit)."""
     keys: set[str] = set()

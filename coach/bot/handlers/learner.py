@@ -109,7 +109,7 @@ async def send_customer_line(update: Update, context: ContextTypes.DEFAULT_TYPE,
                reply_markup=render.roleplay_keyboard(who.lang, current.session.attempt_id, turns, turns > 0))
 
 
-async def begin(update: Update, context: ContextTypes.DEFAULT_TYPE, who: Who, scenario) -> None:  # noqa: ANN001
+async def begin(update: Update, context: ContextTypes.DEFAULT_TYPE, who: Who, scenario) -> None:
     svc = service(context)
     started = await svc.call(roleplays(context).start, who.id, scenario)
     if started.replaced:
@@ -177,13 +177,13 @@ async def show_played(update: Update, context: ContextTypes.DEFAULT_TYPE, who: W
         await send_final(update, context, who, scenario, played.report)
 
 
-async def send_final(update: Update, context: ContextTypes.DEFAULT_TYPE, who: Who, scenario, report) -> None:  # noqa: ANN001
+async def send_final(update: Update, context: ContextTypes.DEFAULT_TYPE, who: Who, scenario, report) -> None:
     card = render.final_card(who.lang, report, scenario.title)
     await send_all(update, context, render.split_message(card),
                    reply_markup=render.final_keyboard(who.lang, scenario.id, scenario.lang))
 
 
-def rejection_text(lang: str, rejection, scenario_lang: str) -> str:  # noqa: ANN001 - screen.Rejection
+def rejection_text(lang: str, rejection, scenario_lang: str) -> str:
     reason = rejection.reason if rejection is not None else "empty"
     if reason == "too_long":
         return text(lang, "reject.too_long", length=rejection.length, limit=rejection.limit)
