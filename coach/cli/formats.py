@@ -32,14 +32,16 @@ def text_line(name: str, finding: Finding, colour: bool) -> str:
         severity = f"{_COLOURS[finding.severity]}{severity}{_RESET}"
         matched = f"{_BOLD}{matched}{_RESET}"
         rewrite = f"{_DIM}{rewrite}{_RESET}" if rewrite else ""
-    return f"{name}:{finding.line}:{finding.column}  {severity}  {finding.category}  {matched}  {finding.message}{rewrite}"
+    where = f"{name}:{finding.line}:{finding.column}"
+    return f"{where}  {severity}  {finding.category}  {matched}  {finding.message}{rewrite}"
 
 
 def summary_line(results: list[Checked], skipped: int) -> str:
     counts = Counter(f.severity for r in results for f in r.report.findings)
     total = sum(counts.values())
     files_with = sum(1 for r in results if r.report.findings)
-    parts = [f"{counts[s]} {s}{'s' if counts[s] != 1 else ''}" for s in ("error", "warning", "suggestion") if counts[s]]
+    parts = [f"{counts[s]} {s}{'s' if counts[s] != 1 else ''}"
+             for s in ("error", "warning", "suggestion") if counts[s]]
     detail = f" ({', '.join(parts)})" if parts else ""
     skipped_text = f", {skipped} skipped" if skipped else ""
     return (f"{total} finding{'s' if total != 1 else ''}{detail} in {files_with} of {len(results)} "

@@ -154,7 +154,7 @@ def email_text(message: email.message.EmailMessage) -> str | None:
 
 
 class _TextExtractor(HTMLParser):
-    BLOCKS = {"p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "blockquote", "table"}
+    BLOCKS = frozenset({"p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "blockquote", "table"})
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
@@ -179,11 +179,11 @@ class _TextExtractor(HTMLParser):
             self.parts.append("\n")
 
     def handle_data(self, data: str) -> None:
-        if not self.skip:
-            # Quoted replies in HTML mail become "> " lines, which the checker skips like plain-text quotes.
-            self.parts.append(data.replace("\n", "\n> ") if self.quote else data)
-            if self.quote and self.parts[-1] and not self.parts[-2:-1] == ["> "]:
-                self.parts[-1] = "> " + self.parts[-1].lstrip()
+        if self.skip:
+            return
+        if self.quote:  # quoted replies in HTML mail become "> " lines, skipped like plain-text quotes
+            data = "\n".join("> " + line for line in data.split("\n"))
+        self.parts.append(data)
 
 
 def html_to_text(markup: str) -> str:

@@ -111,7 +111,9 @@ def load_phrasebooks(paths: Sequence[Path], langs: Iterable[str] | None = None) 
     return result
 
 
-def _parse_file(doc: YamlDocument, folder_lang: str | None) -> tuple[str, list[Rule], list[Move], Context | None] | None:
+def _parse_file(
+    doc: YamlDocument, folder_lang: str | None
+) -> tuple[str, list[Rule], list[Move], Context | None] | None:
     data = doc.data
     if doc.problems and data is None:
         return None
@@ -280,7 +282,9 @@ def _rewrites(doc: YamlDocument, path: tuple, item: dict) -> tuple[Rewrite, ...]
     return tuple(found)
 
 
-def _examples(doc: YamlDocument, path: tuple, value: Any, kinds: tuple[str, str]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+def _examples(
+    doc: YamlDocument, path: tuple, value: Any, kinds: tuple[str, str]
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
     if not isinstance(value, dict):
         doc.problem(path, f"'examples' needs '{kinds[0]}' and '{kinds[1]}' lists (at least {MIN_EXAMPLES} each)")
         return (), ()

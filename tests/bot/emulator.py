@@ -34,12 +34,14 @@ from urllib.parse import parse_qs
 
 import httpx
 import tornado.httpserver
+import tornado.log
 import tornado.web
 
 HOST = "127.0.0.1"
 MENU_METHODS = frozenset({"setMyCommands", "deleteMyCommands", "getMyCommands", "setMyDescription",
                           "setMyShortDescription", "setMyName", "setChatMenuButton"})
 FILE_METHODS = frozenset({"sendPhoto", "sendDocument"})
+MESSAGE_FIELDS = frozenset({"message_id", "date", "chat", "text", "reply_markup", "entities", "caption"})
 POLL_STEP = 0.05  # how often a held getUpdates looks at the emulator when nothing woke it
 
 
@@ -154,6 +156,7 @@ class Bridge:
         return f"http://{HOST}:{self.port}"
 
     async def start(self) -> None:
+        tornado.log.access_log.disabled = True  # its lines would carry the token in the URL
         limits = httpx.Limits(max_connections=500, max_keepalive_connections=200)
         self._client = httpx.AsyncClient(base_url=self.emulator_url, limits=limits, timeout=30.0)
         app = tornado.web.Application([(r"/bot([^/]+)/([A-Za-z]+)", _BotApi, {"bridge": self})])
@@ -215,8 +218,11 @@ class Bridge:
                 self.counters.fixed_is_bot += 1
             body["result"].setdefault("is_bot", True)
         elif method == "sendMessage" and isinstance(body.get("result"), dict):
-            message = self._fix_message(body["result"])
+            # the emulator echoes every request parameter into the message (parse_mode, chat_id,
+            # link_preview_options as a JSON string …): keep the fields a real Message has
+            message = {k: v for k, v in self._fix_message(body["result"]).items() if k in MESSAGE_FIELDS}
             message["from"] = {"id": 666, "is_bot": True, "first_name": "Coach"}
+            body["result"] = message
             markup = message.get("reply_markup")
             self.outbox[int(message["chat"]["id"])].put_nowait(
                 BotMessage(method, int(message["chat"]["id"]), message.get("text") or "", markup, message,
@@ -451,14 +457,16 @@ class BotProcess:
             self.process.wait()
         self.bridge.abort_polls()
 
-    def stop(self) -> int | None:
+    async def stop(self, timeout: float = 20.0) -> int | None:
+        """SIGINT and wait (without blocking the loop: the bridge must answer the bot's last calls)."""
         if self.process is None:
             return None
         if self.process.poll() is None:
             self.process.send_signal(signal.SIGINT)
-            try:
-                self.process.wait(20)
-            except subprocess.TimeoutExpired:
+            deadline = time.monotonic() + timeout
+            while self.process.poll() is None and time.monotonic() < deadline:
+                await asyncio.sleep(0.05)
+            if self.process.poll() is None:
                 self.process.kill()
                 self.process.wait()
         self.bridge.abort_polls()

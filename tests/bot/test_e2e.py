@@ -86,7 +86,7 @@ async def test_whole_scenario_with_retry_restart_draft_and_progress(emulator: Em
         assert bridge.counters.fixed_chat_instance >= 2
         assert bridge.counters.errors == []
     finally:
-        code = bot.stop()
+        code = await bot.stop()
         await bridge.stop()
     log = bot.output()
     assert TOKEN not in log and TOKEN.split(":")[1] not in log

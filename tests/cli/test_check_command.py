@@ -127,7 +127,7 @@ def test_bad_inputs_are_reported_and_the_rest_still_checked(tmp_path: Path, caps
 
 def test_fix_writes_safe_rewrites_and_shows_a_diff(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     draft = write(tmp_path / "reply.txt", "Obviously it needs a charger. Calm down.\n")
-    code, out, err = run(capsys, "--lang", "en", "--fix", "--diff", str(draft))
+    _, out, _ = run(capsys, "--lang", "en", "--fix", "--diff", str(draft))
     fixed = tmp_path / "reply.fixed.txt"
     assert fixed.read_text(encoding="utf-8") == "Of course it needs a charger. Calm down.\n"
     assert "-Obviously it needs" in out and "+Of course it needs" in out

@@ -42,7 +42,9 @@ def test_broken_yaml_points_at_the_place(tmp_path: Path, capsys: pytest.CaptureF
     assert "en/book.yaml:5:1: invalid YAML" in out
 
 
-def test_unknown_keys_categories_and_conditions_get_did_you_mean(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_unknown_keys_categories_and_conditions_get_did_you_mean(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     text = "lang: en\nrules:\n" + GOOD_RULE.replace("category: dismissive", "category: dismisive").replace(
         "    message:", "    unless: [negatd]\n    mesage: x\n    message:")
     code, out = lint(tmp_path, text, capsys)
@@ -52,7 +54,9 @@ def test_unknown_keys_categories_and_conditions_get_did_you_mean(tmp_path: Path,
     assert "book.yaml:8:5: unknown key 'mesage' (did you mean 'message'?)" in out
 
 
-def test_duplicate_ids_failing_examples_and_flagged_rewrites(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_duplicate_ids_failing_examples_and_flagged_rewrites(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     bad = GOOD_RULE.replace("[Please calm down., Calm down now.]", "[Please calm down., Relax now.]").replace(
         "[The sea is calm., I understand.]", "[The sea is calm., Just calm down.]").replace(
         '"I can hear how frustrating this is."', '"Calm down, I can hear you."')
