@@ -19,7 +19,7 @@ def check_documents(documents: Sequence, phrasebook_dirs: Sequence[Path], disabl
     """Reports for `documents` (anything with a .text), checked with the phrasebooks in `phrasebook_dirs`."""
     texts = [d.text for d in documents]
     if jobs == 1 or len(texts) < 2 * CHUNK:
-        checker = Checker.from_paths(phrasebook_dirs, disabled)
+        checker = Checker.lazy(phrasebook_dirs, disabled)
         reports = []
         for i, text in enumerate(texts, start=1):
             reports.append(checker.check(text, lang))
@@ -40,7 +40,7 @@ def check_documents(documents: Sequence, phrasebook_dirs: Sequence[Path], disabl
 
 def _init_worker(phrasebook_dirs: list[Path], disabled: list[str]) -> None:
     global _WORKER
-    _WORKER = Checker.from_paths(phrasebook_dirs, disabled)
+    _WORKER = Checker.lazy(phrasebook_dirs, disabled)
 
 
 def _check_chunk(texts: list[str], lang: str | None) -> list[Report]:

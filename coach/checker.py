@@ -16,7 +16,7 @@ from coach.language import LANGUAGES
 from coach.language.detect import Detection, detect_language
 from coach.language.normalize import nfc
 from coach.language.pipeline import Analysis, analyse
-from coach.phrasebook.compiled import CompiledPhrasebook, Hit, compile_phrasebook
+from coach.phrasebook.compiled import CompiledPhrasebook, Hit, compile_cached
 from coach.phrasebook.loader import LoadResult, load_phrasebooks
 from coach.phrasebook.model import Move, Rewrite, Rule, severity_rank
 from coach.quoted import blank_quoted
@@ -64,11 +64,17 @@ class Report:
 
 @dataclass
 class Checker:
-    """Checks texts against loaded phrasebooks; compiles each language on first use."""
+    """Checks texts against loaded phrasebooks; compiles each language on first use.
+
+    `Checker.from_paths` loads every language up front (the bot and `coach lint` want all problems at
+    once); `Checker.lazy` loads a language's files only when a text in it arrives (`coach check` on one
+    English draft should not parse five other languages).
+    """
 
     library: LoadResult
     disabled: frozenset[str] = frozenset()
     default_lang: str | None = None
+    paths: tuple[Path, ...] = ()  # set for a lazy checker: where to load languages from on demand
     _compiled: dict[str, CompiledPhrasebook] = field(default_factory=dict, repr=False)
 
     @classmethod
@@ -80,16 +86,30 @@ class Checker:
             raise CoachError("the phrasebooks have problems:", tuple(library.errors))
         return cls(library, frozenset(disabled), default_lang)
 
+    @classmethod
+    def lazy(cls, paths: Iterable[Path], disabled: Iterable[str] = (), default_lang: str | None = None) -> Checker:
+        """A checker that loads each language's phrasebooks the first time a text needs them."""
+        return cls(LoadResult(), frozenset(disabled), default_lang, tuple(paths))
+
     @property
     def languages(self) -> tuple[str, ...]:
+        if self.paths:
+            present = {p.name for root in self.paths if root.is_dir() for p in root.iterdir() if p.is_dir()}
+            return tuple(lang for lang in LANGUAGES if lang in present or lang in self.library.books)
         return tuple(lang for lang in LANGUAGES if lang in self.library.books)
 
     def compiled(self, lang: str) -> CompiledPhrasebook:
         if lang not in self._compiled:
+            if self.paths and lang not in self.library.books:
+                loaded = load_phrasebooks(list(self.paths), [lang])
+                if loaded.errors:
+                    raise CoachError(f"the {lang} phrasebooks have problems:", tuple(loaded.errors))
+                self.library.books.update(loaded.books)
+                self.library.files.extend(loaded.files)
             book = self.library.books.get(lang)
             if book is None:
                 raise CoachError(f"no phrasebook for language '{lang}'")
-            self._compiled[lang] = compile_phrasebook(book)
+            self._compiled[lang] = compile_cached(book)
         return self._compiled[lang]
 
     def check(self, text: str, lang: str | None = None) -> Report:

@@ -16,6 +16,9 @@ import matplotlib
 
 matplotlib.use("Agg")
 
+# Charts are drawn on a thread of their own (asyncio.to_thread), never on the core thread: they do not
+# touch the checker or the store, and each one uses its own Figure (no pyplot state is shared).
+
 FONTS = ["DejaVu Sans", "Noto Sans", "Noto Sans CJK KR", "Noto Sans KR", "Noto Sans Devanagari", "Nanum Gothic",
          "Lohit Devanagari"]
 PASS_COLOUR, FAIL_COLOUR, LINE_COLOUR = "#2e7d32", "#c62828", "#1565c0"

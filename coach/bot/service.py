@@ -129,6 +129,7 @@ class CoachService:
     def warm_up(self) -> None:
         """Compile every loaded language once, so the first learner does not wait for it."""
         checker = self.checker
+        detect_language("Hello, where is my order? It was due on Monday.")  # loads the language identifier
         for lang in checker.languages:
             try:
                 checker.check(WARM_UP.get(lang, "Hello"), lang)
@@ -147,6 +148,13 @@ class CoachService:
         if report.lang is not None:
             self.store.record_draft(user_id, report.lang, len(text), finding_rows(report))
         return report
+
+
+def draw(chart: str, *args: Any) -> bytes:
+    """A PNG from coach.bot.charts (imported here, on the calling thread: matplotlib loads slowly)."""
+    from coach.bot import charts
+
+    return getattr(charts, chart)(*args)
 
 
 def _load_scenarios(paths: tuple[Path, ...]) -> Any:

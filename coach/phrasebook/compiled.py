@@ -237,6 +237,31 @@ def analyse_word(lang: str):
     return analyse_one
 
 
+def compile_cached(book: Phrasebook) -> CompiledPhrasebook:
+    """compile_phrasebook, kept in the cache folder keyed by the phrasebook's content and the
+    versions of everything that shapes tokens and lemmas (compiling analyses thousands of words)."""
+    import hashlib
+
+    from coach import __version__
+    from coach.language.cache import cached_pickle
+
+    versions = _analyser_versions()
+    digest = hashlib.sha1(repr((book, versions, __version__)).encode()).hexdigest()[:16]
+    return cached_pickle(f"compiled-{book.lang}-{digest}.pickle", lambda: compile_phrasebook(book))
+
+
+def _analyser_versions() -> tuple[str, ...]:
+    from importlib.metadata import PackageNotFoundError, version
+
+    found = []
+    for package in ("spacy", "simplemma", "kiwipiepy", "kiwipiepy-model"):
+        try:
+            found.append(f"{package}={version(package)}")
+        except PackageNotFoundError:
+            found.append(f"{package}=none")
+    return tuple(found)
+
+
 def compile_phrasebook(book: Phrasebook) -> CompiledPhrasebook:
     """Compile every pattern of the phrasebook; problems are kept on the result for `coach lint`."""
     compiled = CompiledPhrasebook(book)

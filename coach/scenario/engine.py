@@ -162,10 +162,17 @@ class Engine:
         )
 
     def _reply_effect(self, state: State, report: Report) -> tuple[MoodChange, ...]:
-        """How the reply itself moves the mood: each finding raises it, calming moves lower it."""
+        """How the reply itself moves the mood: each risk category raises it, calming moves lower it.
+
+        A category counts once per reply, at its most severe finding: "not my department, I only do
+        sales" is one brush-off said twice, not two.
+        """
         persona = self.scenario.persona
-        changes = [MoodChange("risk", f.category, _round(RISK_MOOD[f.severity] * persona.escalates))
-                   for f in report.findings]
+        worst: dict[str, int] = {}
+        for f in report.findings:
+            worst[f.category] = max(worst.get(f.category, 0), RISK_MOOD[f.severity])
+        changes = [MoodChange("risk", category, _round(points * persona.escalates))
+                   for category, points in worst.items()]
         earlier = [t.moves_shown for t in state.turns]
         for move in sorted(report.moves_shown):
             points = persona.soothing(move)

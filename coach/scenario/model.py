@@ -16,7 +16,8 @@ DIFFICULTIES: tuple[str, ...] = ("easy", "medium", "hard")
 
 MOOD_MIN, MOOD_MAX = 0, 100  # 0 calm … 100 furious
 
-# How many mood points one finding adds, by severity, before the persona's `escalates` factor.
+# How many mood points a risk category found in a reply adds, by its most severe finding, before the
+# persona's `escalates` factor.
 RISK_MOOD: Mapping[str, int] = {"error": 20, "warning": 12, "suggestion": 4}
 
 # How many mood points a move takes away the first time it is shown, before the persona's `calms`

@@ -54,6 +54,8 @@ class RecordingRequest(BaseRequest):
             return 200, self.files.get(file_path, b"")
         name = url.rsplit("/", 1)[-1]
         params = dict(request_data.parameters) if request_data else {}
+        if request_data is not None and request_data.multipart_data:
+            params["_files"] = {k: v for k, v in request_data.multipart_data.items()}  # name → (filename, bytes, mime)
         if self.fail.get(name):
             raise self.fail[name].pop(0)
         self.calls.append((name, params))

@@ -7,6 +7,7 @@ import functools
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from telegram import Message, Update
@@ -126,8 +127,8 @@ async def retrying(call: Callable[[], Awaitable[Any]], what: str) -> Any:
         except RetryAfter as exc:
             if attempt == SEND_ATTEMPTS - 1:
                 raise
-            delay = exc.retry_after.total_seconds() if hasattr(exc.retry_after, "total_seconds") \
-                else float(exc.retry_after)
+            wait = getattr(exc, "_retry_after", None)  # a timedelta; the public attribute warns in PTB 22
+            delay = wait.total_seconds() if isinstance(wait, timedelta) else float(wait or 1)
             log.warning("%s: flood control, waiting %.1f s", what, delay)
             await asyncio.sleep(min(delay, 60.0) + 0.1)
         except (BadRequest, Forbidden):

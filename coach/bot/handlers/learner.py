@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 
 from telegram import InputFile, Update
 from telegram.ext import ContextTypes
 
-from coach.bot import charts, render
+from coach.bot import render
+from coach.bot.service import draw
 from coach.bot.handlers.common import (
     Who,
     answer,
@@ -311,7 +313,7 @@ async def show_progress(update: Update, context: ContextTypes.DEFAULT_TYPE, who:
                  for key in ("title", "score", "attempt")}
         points = [(p.when, p.scenario, p.score) for p in progress.history]
         played = {p.scenario for p in progress.history}
-        png = await svc.call(charts.progress_chart, points, titles,
+        png = await asyncio.to_thread(draw, "progress_chart", points, titles,
                              {k: v for k, v in pass_scores.items() if k in played}, texts)
         chat = update.effective_chat
         await retrying(lambda: context.bot.send_photo(chat.id, InputFile(png, filename="progress.png"),

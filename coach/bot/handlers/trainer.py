@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 
 from telegram import InputFile, Update
 from telegram.ext import ContextTypes
 
-from coach.bot import charts, render
+from coach.bot import render
 from coach.bot.handlers.common import Who, anyone, retrying, send, service, trainer
 from coach.bot.i18n import text
-from coach.bot.service import ReloadOutcome, install_upload, reload_content
+from coach.bot.service import ReloadOutcome, draw, install_upload, reload_content
 from coach.bot.uploads import UploadError, classify
 
 log = logging.getLogger("coach.bot")
@@ -41,7 +42,7 @@ async def stats_command(update: Update, context: ContextTypes.DEFAULT_TYPE, who:
         labels = {c: render.category_name(who.lang, c) for c, _ in stats.categories}
         texts = {key: (text(who.lang, f"chart.{key}"), text("en", f"chart.{key}"))
                  for key in ("categories", "pass_rate")}
-        png = await svc.call(charts.stats_chart, stats.categories, labels, rates, texts)
+        png = await asyncio.to_thread(draw, "stats_chart", stats.categories, labels, rates, texts)
         chat = update.effective_chat
         await retrying(lambda: context.bot.send_photo(chat.id, InputFile(png, filename="stats.png"),
                                                       caption=text(who.lang, "stats.chart")), "sendPhoto")
