@@ -147,7 +147,7 @@ def _set_korean_lemmas(doc):
 
 
 @cache
-def _import_spacy():  # noqa: ANN202
+def _import_spacy():
     """Import spaCy without its command-line package.
 
     `import spacy` imports `spacy.cli` (download, training, debugging commands) only to expose
