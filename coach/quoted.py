@@ -9,8 +9,11 @@ import re
 
 # "On Mon, 3 May 2026 at 10:00, Ana <ana@x.com> wrote:" and its equivalents in the six languages.
 _REPLY_HEADER = re.compile(
-    r"^(?:On\b.*\bwrote:|Den\b.*\bskrev.*:|Pada\b.*\bmenulis:|.*\btarihinde\b.*\byazdı:|.*님이 작성:?"
-    r"|.*\bने लिखा:?|-{2,}\s*(?:Original Message|Forwarded message|Oprindelig meddelelse|Videresendt"
+    # Headers with a date ("On Mon, 3 May 2026 … wrote:", "Den 3. maj 2026 … skrev …:", …) must hold a
+    # digit, so an ordinary sentence such as "Den mail, du skrev om, har jeg svaret på:" is not one.
+    r"^(?:(?:On|Den|Pada)\b(?=.*\d).*\b(?:wrote|skrev|menulis)\b.*:|(?=.*\d).*\btarihinde\b.*\byazdı:"
+    r"|(?=.*\d).*님이 작성:?|(?=.*\d).*\bने लिखा:?"
+    r"|-{2,}\s*(?:Original Message|Forwarded message|Oprindelig meddelelse|Videresendt"
     r"|Pesan Asli|Orijinal İleti|원본 메시지|मूल संदेश).*-*)\s*$",
     re.IGNORECASE,
 )

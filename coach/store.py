@@ -178,7 +178,7 @@ class ScenarioStats:
     finished: int
     passed: int
     average: float | None
-    hardest_node: str | None  # the node whose turns are flagged most often
+    hardest_node: str | None  # the node with the most flagged turns (then the highest share)
     hardest_rate: float  # the share of turns at that node that were flagged
 
 
@@ -525,7 +525,7 @@ class Store:
                 continue
             rate = flagged / int(r["n"])
             best = nodes.get(r["scenario"])
-            if best is None or (rate, flagged) > (best[1], best[2]):
+            if best is None or (flagged, rate) > (best[2], best[1]):
                 nodes[r["scenario"]] = (r["node"], rate, flagged)
         scenarios = tuple(
             ScenarioStats(r["scenario"], int(r["attempts"]), int(r["finished"] or 0), int(r["passed"] or 0),

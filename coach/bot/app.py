@@ -147,13 +147,21 @@ async def _post_init(app: Application) -> None:
         app.job_queue.run_repeating(_maintenance, MAINTENANCE_EVERY, first=MAINTENANCE_EVERY, name="maintenance")
         if service.settings.nudge_after > 0:
             app.job_queue.run_repeating(_nudge, NUDGE_EVERY, first=NUDGE_EVERY, name="nudge")
-    app.bot_data["menus"] = asyncio.get_running_loop().create_task(_set_menus(app))
+    loop = asyncio.get_running_loop()
+    app.bot_data["menus"] = loop.create_task(_set_menus(app))
+    app.bot_data["charts"] = loop.create_task(asyncio.to_thread(_import_charts))  # the first chart comes quicker
 
 
 async def _post_shutdown(app: Application) -> None:
     task = app.bot_data.get("menus")
     if task is not None and not task.done():
         task.cancel()
+
+
+def _import_charts() -> None:
+    import matplotlib.figure  # noqa: F401 - a few seconds of imports, done off the event loop at start
+
+    from coach.bot import charts  # noqa: F401
 
 
 async def _set_menus(app: Application) -> None:

@@ -58,8 +58,9 @@ class Analysis:
 
 # Per language: ORTH hash → LEMMA hash, and ORTH hash → what a unit needs (keys, length, kind).
 _LEMMA_HASHES: dict[str, dict[int, int]] = {}
-_WORDS: dict[str, dict[int, tuple[tuple[str, ...], int, int]]] = {}
-_PLAIN, _SPACE, _PARAGRAPH, _SENTENCE_END, _QUESTION_END = range(5)
+_WORDS: dict[str, dict[int, tuple[tuple[str, ...], int, int, bool]]] = {}
+_PLAIN, _SPACE, _PARAGRAPH, _NUMBER_DOT, _SENTENCE_END, _QUESTION_END = range(6)
+_NUMBER_WITH_DOT = re.compile(r"\d+\.")  # "15." ends a sentence, or is a Danish ordinal ("den 15. maj")
 
 
 def _set_lemmas(doc):
@@ -88,17 +89,20 @@ def lemma_of(word: str, lang: str) -> str:
     return fold(lemmas.lemmatize(fold(word, lang), lang), lang)
 
 
-def _word(lang: str, word: str) -> tuple[tuple[str, ...], int, int]:
+def _word(lang: str, word: str) -> tuple[tuple[str, ...], int, int, bool]:
+    """What a unit needs of a word: keys, length, kind, and whether it starts with a capital."""
     if word.isspace():
-        return (), len(word), _PARAGRAPH if word.count("\n") >= 2 else _SPACE
+        return (), len(word), _PARAGRAPH if word.count("\n") >= 2 else _SPACE, False
     folded = fold(word, lang)
     lemma = lemma_of(word, lang)
     keys = (folded,) if lemma == folded else (folded, lemma)
     if word in SENTENCE_END or (word[-1:] in SENTENCE_END and not word[:1].isalnum()):
         kind = _QUESTION_END if "?" in word or "？" in word else _SENTENCE_END
+    elif _NUMBER_WITH_DOT.fullmatch(word):
+        kind = _NUMBER_DOT
     else:
         kind = _PLAIN
-    return keys, len(word), kind
+    return keys, len(word), kind, word[:1].isupper()
 
 
 _PIECE = re.compile(r"\s+|[^\W_]+|\S", re.UNICODE)
@@ -242,17 +246,21 @@ def analyse(text: str, lang: str) -> Analysis:
     sentences: list[int] = []
     questions: set[int] = set()
     sentence = 0
+    after_number_dot = False
     for orth, start in doc.to_array([ORTH, IDX]).tolist():
         info = words.get(orth)
         if info is None:
             info = words[orth] = _word(lang, strings[orth])
-        word_keys, length, kind = info
+        word_keys, length, kind, capitalised = info
         if kind == _SPACE:
             continue
         if kind == _PARAGRAPH:
             if sentences and sentences[-1] == sentence:
                 sentence += 1
             continue
+        if after_number_dot and capitalised:  # "… inden kl. 15. Vi ringer …"
+            sentence += 1
+        after_number_dot = kind == _NUMBER_DOT
         keys.append(word_keys)
         starts.append(start)
         ends.append(start + length)

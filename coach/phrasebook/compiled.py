@@ -71,7 +71,7 @@ class CompiledPhrasebook:
     negator_after_regexes: tuple[re.Pattern[str], ...] = ()
     hedges: frozenset[str] = frozenset()
     problems: list[Problem] = field(default_factory=list)
-    _words: dict[tuple[str, ...], tuple[tuple[CompiledPattern, ...], str | None]] = field(
+    _words: dict[tuple[str, ...], tuple[tuple[CompiledPattern, ...], tuple[str, ...]]] = field(
         default_factory=dict, repr=False
     )  # per distinct word: candidate patterns and typo; bounded by the vocabulary seen
 
@@ -88,7 +88,7 @@ class CompiledPhrasebook:
                     words.clear()
                 entry = words[keys] = self._word_entry(keys)
             entries.append(entry)
-        typos = [typo for _, typo in entries]
+        typos = [typo for _, typo in entries]  # per unit: the pattern words it may be a misspelling of
         hits: list[Hit] = []
         for i, (candidates, _) in enumerate(entries):
             for pattern in candidates:
@@ -97,18 +97,18 @@ class CompiledPhrasebook:
                     hits.append(hit)
         return hits
 
-    def _word_entry(self, keys: tuple[str, ...]) -> tuple[tuple[CompiledPattern, ...], str | None]:
-        """The patterns a word may start (directly or as a typo), and the pattern word it is a typo of."""
-        typo = None
+    def _word_entry(self, keys: tuple[str, ...]) -> tuple[tuple[CompiledPattern, ...], tuple[str, ...]]:
+        """The patterns a word may start (directly or as a typo), and the pattern words it may misspell."""
+        typos: tuple[str, ...] = ()
         if self.typo_vocabulary and not any(k in self.all_keys for k in keys):
-            typo = _typo_of(keys[0], self.book.lang, self.typo_vocabulary)
+            typos = _typos_of(keys[0], self.book.lang, self.typo_vocabulary)
         candidates: dict[int, CompiledPattern] = {}
-        for key in (*keys, typo) if typo else keys:
+        for key in (*keys, *typos):
             for pattern in self.index.get(key, ()):
                 candidates[id(pattern)] = pattern
         for pattern in self.unanchored:
             candidates[id(pattern)] = pattern
-        return tuple(candidates.values()), typo
+        return tuple(candidates.values()), typos
 
     def matches_within(self, pattern: CompiledPattern, analysis: Analysis, first: int, last: int) -> bool:
         """Whether `pattern` matches anywhere overlapping units [first, last) of its sentence."""
@@ -117,14 +117,14 @@ class CompiledPhrasebook:
         start = first
         while start > 0 and sentences[start - 1] == sentence:
             start -= 1
-        typos: list[str | None] = [None] * len(analysis)
+        typos: list[tuple[str, ...]] = [()] * len(analysis)
         for i in range(start, last):
             hit = self._match(pattern, analysis, typos, i)
             if hit is not None and hit.last > first:
                 return True
         return False
 
-    def _match(self, pattern: CompiledPattern, analysis: Analysis, typos: list[str | None], i: int) -> Hit | None:
+    def _match(self, pattern: CompiledPattern, analysis: Analysis, typos: list[tuple[str, ...]], i: int) -> Hit | None:
         fuzzy_ok = getattr(pattern.owner, "fuzzy", True)
         result = _match_seq(pattern.elements, 0, i, analysis, typos, analysis.sentences[i], fuzzy_ok, 0, 0)
         if result is None:
@@ -171,7 +171,7 @@ class CompiledPhrasebook:
 
 
 def _match_seq(
-    elements: tuple[Element, ...], k: int, i: int, analysis: Analysis, typos: list[str | None],
+    elements: tuple[Element, ...], k: int, i: int, analysis: Analysis, typos: list[tuple[str, ...]],
     sentence: int, fuzzy_ok: bool, typo_count: int, exact_count: int,
 ) -> tuple[int, int, int] | None:
     """Backtracking match of elements[k:] from unit i; returns (end, typos used, exact literals)."""
@@ -211,21 +211,21 @@ def _match_seq(
     keys = element.keys
     if unit_keys[0] in keys if element.exact else any(key in keys for key in unit_keys):
         return _match_seq(rest, 0, i + 1, analysis, typos, sentence, fuzzy_ok, typo_count, exact_count + 1)
-    if fuzzy_ok and not typo_count and not element.exact and typos[i] in keys:
+    if fuzzy_ok and not typo_count and not element.exact and any(t in keys for t in typos[i]):
         return _match_seq(rest, 0, i + 1, analysis, typos, sentence, fuzzy_ok, 1, exact_count)
     return None
 
 
 @lru_cache(maxsize=65_536)
-def _typo_of(word: str, lang: str, vocabulary: tuple[str, ...]) -> str | None:
-    """The pattern word `word` is probably a misspelling of, or None."""
+def _typos_of(word: str, lang: str, vocabulary: tuple[str, ...]) -> tuple[str, ...]:
+    """The pattern words `word` may be a misspelling of (none for real words and short ones)."""
     if len(word) < MIN_TYPO_WORD or not any(c.isalpha() for c in word) or any(c.isdigit() for c in word):
-        return None
+        return ()
     if lemmas.is_known(word, lang):
-        return None
+        return ()
     limit = 1 if len(word) < 8 else 2
-    best = process.extractOne(word, vocabulary, scorer=Levenshtein.distance, score_cutoff=limit)
-    return best[0] if best is not None else None
+    found = process.extract(word, vocabulary, scorer=Levenshtein.distance, score_cutoff=limit, limit=None)
+    return tuple(candidate for candidate, _, _ in found)
 
 
 def analyse_word(lang: str):

@@ -91,9 +91,15 @@ def _compile_spec(spec: str, analyse_word: WordAnalyser) -> list[Element]:
         except re.error as exc:
             raise PatternError(f"invalid regular expression {spec}: {exc}") from None
     exact = spec.startswith("=") and len(spec) > 1
-    words = [w for w in (spec[1:] if exact else spec).split("|")]
+    words = (spec[1:] if exact else spec).split("|")
     if any(not w for w in words):
         raise PatternError(f"'{spec}' has an empty alternative")
+    for word in words[1:]:
+        if word.startswith("=") or (word.startswith("/") and word.endswith("/") and len(word) > 2):
+            raise PatternError(
+                f"'{spec}': '=' and /regex/ apply to a whole spec, not to one alternative; "
+                "write '=a|b' (exact for all) or separate patterns"
+            )
     sequences: list[tuple[Element, ...]] = []
     for word in words:
         analysed = analyse_word(word)

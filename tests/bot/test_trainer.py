@@ -63,7 +63,7 @@ async def test_stats_shows_flagged_rules_pass_rates_and_the_hardest_node_with_a_
     assert "Learners: 3 · role-plays: 3 · drafts checked: 0" in report
     assert "<b>Most-flagged categories</b>\n• Dismissive tone: 3" in report
     assert "• <code>dismissive.calm-down</code>: 3" in report
-    assert "• The late parcel: 50% (1 of 2 finished; 3 started)" in report
+    assert "• The late parcel: 33% (1 of 3 finished; 3 started)" in report
     assert "hardest step: <code>opening</code>, flagged in 67% of replies" in report
     [chart] = bot.request.sent("sendPhoto")
     [(name, png, _)] = chart["_files"].values()
