@@ -103,6 +103,7 @@ MIGRATIONS: tuple[str, ...] = (
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)
+SEEN_EVERY = 300.0  # seconds between writes of an unchanged user's seen_at
 INVITE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud or typed from a screen
 
 
@@ -202,6 +203,7 @@ class Store:
     def __init__(self, connection: sqlite3.Connection, path: str) -> None:
         self._db = connection
         self._lock = threading.RLock()
+        self._users: dict[int, tuple[User, float]] = {}  # touch_user's memory: user → when last written
         self.path = path
 
     # -- opening -------------------------------------------------------------------------------
@@ -279,7 +281,15 @@ class Store:
     # -- users ---------------------------------------------------------------------------------
 
     def touch_user(self, user_id: int, first_name: str = "", tg_lang: str | None = None) -> User:
+        """The user, created or updated. Every update calls this, so an unchanged user seen within
+        the last few minutes is answered from memory instead of a write."""
         now = time.time()
+        cached = self._users.get(user_id)
+        if cached is not None:
+            user, written = cached
+            if user.first_name == (first_name or "") and (tg_lang is None or user.tg_lang == tg_lang) \
+                    and now - written < SEEN_EVERY:
+                return user
         with self._transaction() as db:
             db.execute(
                 "INSERT INTO users(user_id, first_name, tg_lang, created_at, seen_at) VALUES (?, ?, ?, ?, ?) "
@@ -288,17 +298,21 @@ class Store:
                 (user_id, first_name or "", tg_lang, now, now),
             )
             row = db.execute("SELECT * FROM users WHERE user_id=?", (user_id,)).fetchone()
-        return _user(row)
+        user = _user(row)
+        self._users[user_id] = (user, now)
+        return user
 
     def get_user(self, user_id: int) -> User | None:
         rows = self._query("SELECT * FROM users WHERE user_id=?", (user_id,))
         return _user(rows[0]) if rows else None
 
     def set_lang(self, user_id: int, lang: str | None) -> None:
+        self._users.pop(user_id, None)
         with self._transaction() as db:
             db.execute("UPDATE users SET lang=? WHERE user_id=?", (lang, user_id))
 
     def set_reminders(self, user_id: int, on: bool) -> None:
+        self._users.pop(user_id, None)
         with self._transaction() as db:
             db.execute("UPDATE users SET reminders=? WHERE user_id=?", (int(on), user_id))
 
@@ -323,6 +337,7 @@ class Store:
     def redeem_invite(self, code: str, user_id: int) -> str | None:
         """The role the code grants (and grant it), or None when it is unknown, used up or expired."""
         code = code.strip().upper()
+        self._users.pop(user_id, None)
         with self._transaction() as db:
             row = db.execute("SELECT role, uses_left, expires_at FROM invites WHERE code=?", (code,)).fetchone()
             if row is None or row["uses_left"] <= 0 or row["expires_at"] < time.time():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 from collections.abc import Iterable
 
@@ -29,6 +30,7 @@ from coach.bot.i18n import text
 from coach.bot.processor import PerUserUpdateProcessor
 from coach.bot.roleplay import RolePlays
 from coach.bot.service import CoachService
+from coach.bot.transport import StreamRequest
 from coach.language import LANGUAGES
 
 log = logging.getLogger("coach.bot")
@@ -39,15 +41,40 @@ MAINTENANCE_EVERY = 3600.0
 NUDGE_EVERY = 60.0
 
 
+def _skip_missing_sniffio() -> None:
+    """Make `import sniffio` fail fast when sniffio is not installed.
+
+    httpcore tries `import sniffio` each time it sets up a lock, i.e. several times per request.
+    When sniffio is absent, every failed import walks the whole of sys.path again: measured at
+    several milliseconds of CPU per Bot API call, most of the bot's time under load. A None entry
+    in sys.modules is Python's documented way to say "this module is not there" without the walk;
+    httpcore then takes its own fallback (plain asyncio). An installed sniffio is left alone.
+    """
+    import importlib.util
+    import sys
+
+    if "sniffio" not in sys.modules and importlib.util.find_spec("sniffio") is None:
+        sys.modules["sniffio"] = None  # type: ignore[assignment]
+
+
+def use_stream_transport(choice: str) -> bool:
+    """The lean transport, unless httpx was asked for or a proxy is configured (only httpx does proxies)."""
+    import os
+
+    proxied = any(os.environ.get(v) for v in ("HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy"))
+    return choice == "stream" and not proxied
+
+
 def build_application(service: CoachService, request: BaseRequest | None = None,
                       get_updates_request: BaseRequest | None = None) -> Application:
     """The bot application. `request`s are for tests (a recording fake instead of the network)."""
+    _skip_missing_sniffio()
     settings = service.settings
     builder: ApplicationBuilder = (
         Application.builder()
         .token(settings.token)
         .defaults(Defaults(parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True)))
-        .rate_limiter(AIORateLimiter(max_retries=3))
+        .rate_limiter(AIORateLimiter(overall_max_rate=settings.max_rate, max_retries=3))
         .concurrent_updates(PerUserUpdateProcessor(settings.max_concurrent))
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)
@@ -55,16 +82,15 @@ def build_application(service: CoachService, request: BaseRequest | None = None,
     base_url = settings.api_base_url()
     if base_url:
         builder = builder.base_url(base_url).base_file_url(base_url.removesuffix("/bot") + "/file/bot")
-    if request is not None:
-        builder = builder.request(request)
-    else:
-        builder = builder.request(HTTPXRequest(connection_pool_size=64, read_timeout=15, write_timeout=15,
-                                               connect_timeout=10, pool_timeout=10))
-    if get_updates_request is not None:
-        builder = builder.get_updates_request(get_updates_request)
-    else:
-        builder = builder.get_updates_request(HTTPXRequest(read_timeout=settings.poll_timeout + 10,
-                                                           connect_timeout=10))
+    lean = use_stream_transport(settings.transport)
+    if request is None:
+        request = StreamRequest(64, read_timeout=15, write_timeout=15, connect_timeout=10, pool_timeout=10) \
+            if lean else HTTPXRequest(connection_pool_size=64, read_timeout=15, write_timeout=15,
+                                      connect_timeout=10, pool_timeout=10)
+    if get_updates_request is None:
+        get_updates_request = StreamRequest(1, read_timeout=settings.poll_timeout + 10, connect_timeout=10) \
+            if lean else HTTPXRequest(read_timeout=settings.poll_timeout + 10, connect_timeout=10)
+    builder = builder.request(request).get_updates_request(get_updates_request)
     application = builder.build()
     application.bot_data["service"] = service
     application.bot_data["roleplays"] = RolePlays(service)
@@ -143,13 +169,17 @@ async def _post_init(app: Application) -> None:
             raise CoachError("the phrasebooks or scenarios have problems:",
                              tuple(p for p in outcome.problems if p.severity == "error"))
     await service.call(service.warm_up)
+    await asyncio.to_thread(_import_charts)  # before going online: importing matplotlib is seconds of GIL
+    # Everything loaded so far (pipelines, dictionaries, phrasebooks: a few hundred thousand objects)
+    # lives as long as the process. Leaving it to the cyclic GC would make every full collection walk
+    # all of it — a pause of a tenth of a second or more in the middle of someone's turn.
+    gc.collect()
+    gc.freeze()
     if app.job_queue is not None:
         app.job_queue.run_repeating(_maintenance, MAINTENANCE_EVERY, first=MAINTENANCE_EVERY, name="maintenance")
         if service.settings.nudge_after > 0:
             app.job_queue.run_repeating(_nudge, NUDGE_EVERY, first=NUDGE_EVERY, name="nudge")
-    loop = asyncio.get_running_loop()
-    app.bot_data["menus"] = loop.create_task(_set_menus(app))
-    app.bot_data["charts"] = loop.create_task(asyncio.to_thread(_import_charts))  # the first chart comes quicker
+    app.bot_data["menus"] = asyncio.get_running_loop().create_task(_set_menus(app))
 
 
 async def _post_shutdown(app: Application) -> None:
@@ -159,7 +189,7 @@ async def _post_shutdown(app: Application) -> None:
 
 
 def _import_charts() -> None:
-    import matplotlib.figure  # noqa: F401 - a few seconds of imports, done off the event loop at start
+    import matplotlib.figure  # noqa: F401
 
     from coach.bot import charts  # noqa: F401
 

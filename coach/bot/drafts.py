@@ -49,7 +49,7 @@ def rewrite_draft(text: str, findings: Iterable[Finding]) -> tuple[str, int]:
     # Safe edits inside a sentence that is replaced anyway are dropped; the rest apply in place.
     inline = [f for f in safe if not any(s <= f.start and f.end <= e for s, e in sentence_edits)]
     edits: list[tuple[int, int, str]] = [(s, e, f.rewrites[0].text) for (s, e), f in sentence_edits.items()]
-    fixed_inline, applied = _inline_edits(text, inline)
+    fixed_inline = _inline_edits(text, inline)
     edits.extend(fixed_inline)
     edits.sort()
     result, last = [], 0
@@ -65,14 +65,14 @@ def rewrite_draft(text: str, findings: Iterable[Finding]) -> tuple[str, int]:
     return "".join(result), count
 
 
-def _inline_edits(text: str, findings: list[Finding]) -> tuple[list[tuple[int, int, str]], int]:
+def _inline_edits(text: str, findings: list[Finding]) -> list[tuple[int, int, str]]:
     """The safe rewrites as (start, end, replacement), with the case handling of coach.rewrite."""
     edits = []
     for finding in findings:
         fixed, applied = apply_safe_rewrites(text[finding.start:finding.end], [_shifted(finding)])
         if applied:
             edits.append((finding.start, finding.end, fixed))
-    return edits, len(edits)
+    return edits
 
 
 def _shifted(finding: Finding) -> Finding:

@@ -199,10 +199,10 @@ async def install_upload(service: CoachService, upload: Any) -> ReloadOutcome:
     settings = service.settings
     staging = stage(upload, settings.data_dir)
     try:
-        phrasebook_dirs = list(settings.phrasebook_dirs) + [
-            staging.folder if upload.kind == "phrasebooks" else settings.data_dir / "phrasebooks"]
-        scenario_dirs = list(settings.scenario_dirs) + [
-            staging.folder if upload.kind == "scenarios" else settings.data_dir / "scenarios"]
+        phrasebook_dirs = [*settings.phrasebook_dirs,
+                           staging.folder if upload.kind == "phrasebooks" else settings.data_dir / "phrasebooks"]
+        scenario_dirs = [*settings.scenario_dirs,
+                         staging.folder if upload.kind == "scenarios" else settings.data_dir / "scenarios"]
         lint = await lint_in_child(phrasebook_dirs, scenario_dirs)
         problems = tuple(shown_problems(lint.problems, staging, upload))
     finally:

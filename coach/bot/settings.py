@@ -31,6 +31,8 @@ class BotSettings:
     nudge_after: float = 0.0  # seconds of silence in a role-play before one friendly reminder; 0 = never
     poll_timeout: float = 10.0
     max_concurrent: int = 256
+    transport: str = "stream"  # stream (coach.bot.transport) | httpx (PTB's default)
+    max_rate: float = 30.0  # messages per second the bot sends overall (Telegram's limit); 0 = unlimited
     extra: dict = field(default_factory=dict, compare=False)
 
     @property

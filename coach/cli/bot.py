@@ -48,6 +48,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="one reminder after MINUTES of silence in a role-play (default: never)")
     parser.add_argument("--poll-timeout", type=float, default=10.0, metavar="SECONDS",
                         help="long-polling timeout (default: 10)")
+    parser.add_argument("--max-rate", type=float, default=30.0, metavar="N",
+                        help="messages per second the bot sends overall (default: 30, Telegram's limit; "
+                        "0 = no limit, for a local Bot API server)")
+    parser.add_argument("--transport", choices=("stream", "httpx"), default="stream",
+                        help="HTTP client for the Bot API: the bot's lean one (default) or PTB's httpx "
+                        "(used anyway when HTTPS_PROXY/ALL_PROXY is set)")
     parser.add_argument("--log-level", default="INFO", choices=("DEBUG", "INFO", "WARNING", "ERROR"))
 
 
@@ -106,7 +112,7 @@ def build_settings(args: argparse.Namespace, token: str):
         base_url=args.base_url, webhook=webhook, trainers=_ids(args.trainer, "COACH_TRAINERS"),
         allowed=_ids(args.allow, "COACH_ALLOWED"), invite_only=args.invite_only,
         disabled_rules=config.disable, nudge_after=max(0.0, args.remind_after) * 60,
-        poll_timeout=args.poll_timeout,
+        poll_timeout=args.poll_timeout, max_rate=max(0.0, args.max_rate), transport=args.transport,
     )
 
 

@@ -17,11 +17,22 @@ import random
 import sys
 import textwrap
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from coach.cli.main import EXIT_FINDINGS, EXIT_OK
 from coach.errors import CoachError
 from coach.language import LANGUAGES
+
+if TYPE_CHECKING:  # imported lazily at run time, so `coach --help` stays fast
+    from collections.abc import Sequence
+
+    from coach.checker import Checker, Finding
+    from coach.scenario.engine import Engine, Hint, Retried, TurnResult
+    from coach.scenario.loader import ScenarioSet
+    from coach.scenario.model import Scenario
+    from coach.scenario.scoring import FinalReport
+    from coach.scenario.state import State
+    from coach.scenario.transcript import Transcript
 
 HELP = ("commands: /hint (a tip for this step; costs points), /retry (undo your last answer), "
         "/quit (give up), /help")
@@ -72,7 +83,7 @@ def run(args: argparse.Namespace) -> int:
     return _interactive(engine, seed, view)
 
 
-def load_scenario_set(folder: Path | None):
+def load_scenario_set(folder: Path | None) -> ScenarioSet:
     """The shipped scenarios (or `folder`); a warning line when some files have problems."""
     from coach.paths import shipped
     from coach.scenario.loader import load_scenarios
@@ -89,7 +100,7 @@ def load_scenario_set(folder: Path | None):
     return loaded
 
 
-def make_checker(lang: str, extra: list[Path]):
+def make_checker(lang: str, extra: list[Path]) -> Checker:
     from coach.checker import Checker
     from coach.paths import shipped
 
@@ -102,26 +113,53 @@ def make_checker(lang: str, extra: list[Path]):
 # --- interactive ------------------------------------------------------------------------------------
 
 
-def _interactive(engine, seed: int, view: View) -> int:
+def _interactive(engine: Engine, seed: int, view: View) -> int:
     scenario = engine.scenario
     state = engine.start(seed)
     view.brief(scenario, seed)
     view.customer(scenario, state.line, state.mood)
-    while not state.over:
-        try:
-            reply = input(view.prompt())
-        except EOFError:
-            view.say("")
-            state = engine.give_up(state)
+    while True:
+        state = _conversation(engine, state, view)
+        if state.gave_up:
             break
-        command = reply.strip().lower()
-        if command in ("/quit", "/q", "/exit", "/give up", "/giveup"):
-            state = engine.give_up(state)
-        elif command in ("/hint", "/h"):
+        view.say()
+        view.say(view.paint(view.wrap("The conversation has ended. /retry takes back your last answer; "
+                                      "press Enter for your report.", ""), _DIM))
+        if _read(view) not in RETRY:
+            break
+        retried = engine.retry(state)
+        state = retried.state
+        view.retried(retried)
+        view.customer(scenario, state.line, state.mood)
+    view.report(engine.report(state))
+    return EXIT_OK
+
+
+QUIT, HINT, RETRY = ("/quit", "/q", "/exit", "/giveup"), ("/hint", "/h"), ("/retry", "/undo", "/r")
+
+
+def _read(view: View) -> str | None:
+    """One line from the learner; None at the end of input."""
+    try:
+        return input(view.prompt())
+    except EOFError:
+        view.say("")
+        return None
+
+
+def _conversation(engine: Engine, state: State, view: View) -> State:
+    """Ask and answer until the game is over (an ending, /quit, or the end of input)."""
+    scenario = engine.scenario
+    while not state.over:
+        reply = _read(view)
+        command = (reply or "").strip().lower()
+        if reply is None or command in QUIT:
+            return engine.give_up(state)
+        if command in HINT:
             hint = engine.hint(state)
             state = hint.state
             view.hint(hint)
-        elif command in ("/retry", "/undo", "/r"):
+        elif command in RETRY:
             retried = engine.retry(state)
             state = retried.state
             view.retried(retried)
@@ -137,14 +175,13 @@ def _interactive(engine, seed: int, view: View) -> int:
             view.turn(scenario, result)
             if result.kind == "answered" and not result.ended:
                 view.customer(scenario, state.line, state.mood)
-    view.report(engine.report(state))
-    return EXIT_OK
+    return state
 
 
 # --- transcript replay ------------------------------------------------------------------------------
 
 
-def _replay(engine, transcript, seed: int, fmt: str, check: bool, view: View) -> int:
+def _replay(engine: Engine, transcript: Transcript, seed: int, fmt: str, check: bool, view: View) -> int:
     from coach.scenario.export import report_to_dict, turn_to_dict
     from coach.scenario.transcript import unmet_expectations
 
@@ -214,15 +251,18 @@ def _replay(engine, transcript, seed: int, fmt: str, check: bool, view: View) ->
 _RED, _YELLOW, _CYAN, _GREEN = "\033[31m", "\033[33m", "\033[36m", "\033[32m"
 _BOLD, _DIM, _UNDER, _RESET = "\033[1m", "\033[2m", "\033[4m", "\033[0m"
 _SEVERITY_COLOUR = {"error": _RED, "warning": _YELLOW, "suggestion": _CYAN}
-WIDTH = 88
+WIDTH = 88  # at most; narrower terminals get narrower text
 
 
 class View:
     """Text for a person: colour on a terminal, the same words without it elsewhere."""
 
     def __init__(self, out: TextIO, colour: bool) -> None:
+        import shutil
+
         self.out = out
         self.colour = colour
+        self.width = max(40, min(WIDTH, shutil.get_terminal_size((WIDTH + 2, 24)).columns - 2))
 
     def paint(self, text: str, *codes: str) -> str:
         return f"{''.join(codes)}{text}{_RESET}" if self.colour and codes else text
@@ -231,28 +271,31 @@ class View:
         print(text, file=self.out, flush=True)
 
     def wrap(self, text: str, indent: str = "  ") -> str:
-        return "\n".join(textwrap.wrap(text, WIDTH, initial_indent=indent, subsequent_indent=indent)) or indent
+        return "\n".join(textwrap.wrap(text, self.width, initial_indent=indent, subsequent_indent=indent)) or indent
 
     def prompt(self) -> str:
         return self.paint("you> ", _BOLD, _GREEN)
 
-    def title(self, scenario, seed: int) -> None:
+    def title(self, scenario: Scenario, seed: int) -> None:
         self.say(self.paint(f"━━ {scenario.title} ━━", _BOLD))
         self.say(self.paint(f"{scenario.id} · {scenario.lang} · {scenario.difficulty} · pass {scenario.pass_score}"
                             f" · seed {seed}", _DIM))
 
-    def brief(self, scenario, seed: int) -> None:
+    def brief(self, scenario: Scenario, seed: int) -> None:
         self.title(scenario, seed)
         self.say()
         self.say(self.wrap(scenario.brief.situation, ""))
         if scenario.brief.facts:
             self.say(self.paint("You know:", _BOLD))
             for fact in scenario.brief.facts:
-                self.say(textwrap.fill(fact, WIDTH, initial_indent="  • ", subsequent_indent="    "))
-        self.say(self.paint("A good outcome: ", _BOLD) + scenario.brief.goal)
-        self.say(self.paint(f"You are talking to {scenario.persona.name}: {scenario.persona.about}", _DIM))
-        self.say(self.paint("Checklist: " + ", ".join(i.move.replace("_", " ") for i in scenario.checklist), _DIM))
-        self.say(self.paint(HELP, _DIM))
+                self.say(textwrap.fill(fact, self.width, initial_indent="  • ", subsequent_indent="    "))
+        self.say(self.paint("A good outcome:", _BOLD))
+        self.say(self.wrap(scenario.brief.goal))
+        self.say(self.paint(self.wrap(f"You are talking to {scenario.persona.name}: {scenario.persona.about}", ""),
+                            _DIM))
+        self.say(self.paint(self.wrap("Checklist: " + ", ".join(i.move.replace("_", " ") for i in scenario.checklist),
+                                      ""), _DIM))
+        self.say(self.paint(self.wrap(HELP, ""), _DIM))
         self.say()
 
     def meter(self, mood: int) -> str:
@@ -263,7 +306,7 @@ class View:
         colour = _GREEN if mood < 40 else _YELLOW if mood < 70 else _RED
         return f"{self.paint(bar, colour)} {mood:>3} {mood_band(mood)}"
 
-    def customer(self, scenario, line: str, mood: int) -> None:
+    def customer(self, scenario: Scenario, line: str, mood: int) -> None:
         self.say()
         self.say(self.paint(f"{scenario.persona.name}", _BOLD) + f"  mood {self.meter(mood)}")
         self.say(self.wrap(f"“{line}”"))
@@ -271,7 +314,8 @@ class View:
     def you(self, reply: str) -> None:
         self.say(self.paint("you> ", _BOLD, _GREEN) + reply.replace("\n", "\n     "))
 
-    def highlighted(self, reply: str, findings) -> str:
+    def highlighted(self, reply: str, findings: Sequence[Finding], indent: str = "  ") -> str:
+        """The reply wrapped to the screen, its flagged words in red (or [[marked]] without colour)."""
         spans: list[list[int]] = []
         for f in sorted(findings, key=lambda f: f.start):
             if spans and f.start <= spans[-1][1]:
@@ -280,45 +324,58 @@ class View:
                 spans.append([f.start, f.end])
         parts, at = [], 0
         for start, end in spans:
-            parts.append(reply[at:start])
-            parts.append(self.paint(reply[start:end], _BOLD, _UNDER, _RED) if self.colour
-                         else f"[[{reply[start:end]}]]")
+            parts.extend((reply[at:start], "\x01", reply[start:end], "\x02"))
             at = end
         parts.append(reply[at:])
-        return "".join(parts)
+        text = self.wrap("".join(parts).replace("\n", " "), indent)  # wrap first, so colour codes don't count
+        opening, closing = (_BOLD + _UNDER + _RED, _RESET) if self.colour else ("[[", "]]")
+        return text.replace("\x01", opening).replace("\x02", closing)
 
-    def turn(self, scenario, result) -> None:
+    def items(self, label: str, entries: Sequence[tuple[str, str]]) -> str:
+        """`label` and coloured entries, laid out in lines that fit the screen."""
+        lines, line, width = [], f"  {label}", len(label) + 2
+        for i, (text, colour) in enumerate(entries):
+            gap = " " if i == 0 or width == len(label) + 2 else "  "
+            if width + len(gap) + len(text) > self.width and width > len(label) + 2:
+                lines.append(line)
+                line, width, gap = " " * (len(label) + 2), len(label) + 2, " "
+            line += gap + self.paint(text, colour)
+            width += len(gap) + len(text)
+        return "\n".join([*lines, line])
+
+    def turn(self, scenario: Scenario, result: TurnResult) -> None:
         if result.kind == "rejected":
-            self.say(self.paint("  ✗ not counted: ", _BOLD, _YELLOW) + result.rejection.message)
+            self.say(self.paint("  ✗ not counted:", _BOLD, _YELLOW))
+            self.say(self.wrap(result.rejection.message, "    "))
             return
         if result.kind == "over":
             self.say("  the scenario is over")
             return
         if result.findings:
-            self.say(self.wrap("your reply: " + self.highlighted(result.reply, result.findings).replace("\n", " ")))
+            self.say(self.highlighted(result.reply, result.findings))
             for f in result.findings:
-                severity = self.paint(f"{f.severity:<10}", _SEVERITY_COLOUR[f.severity])
-                self.say(f"  {severity} “{self.paint(f.matched, _BOLD)}” ({f.category.replace('_', ' ')}): "
-                         f"{f.message}")
+                self.say(f"  {self.paint(f.severity, _BOLD, _SEVERITY_COLOUR[f.severity])}  “{f.matched}” "
+                         f"({f.category.replace('_', ' ')})")
+                self.say(self.wrap(f.message, "      "))
                 for rewrite in f.rewrites[:2]:
-                    self.say(self.paint(self.wrap(f"→ {rewrite.text}", "      "), _DIM) if self.colour
-                             else self.wrap(f"→ {rewrite.text}", "      "))
+                    self.say(self.paint(textwrap.fill(rewrite.text, self.width, initial_indent="      → ",
+                                                      subsequent_indent="        "), _GREEN))
         else:
             self.say(self.paint("  ✓ no risky phrasing", _GREEN))
-        shown = ", ".join(m.move.replace("_", " ") for m in result.moves) or "none"
-        line = f"  moves shown: {shown}"
+        self.say(self.items("moves shown:", [(m.move.replace("_", " "), _GREEN) for m in result.moves]
+                            or [("none", _DIM)]))
         if result.missed:
-            line += self.paint(f"   (a good answer here also shows: {', '.join(result.missed)})", _DIM)
-        self.say(line)
+            self.say(self.paint(self.wrap("a good answer here also shows: " + ", ".join(
+                m.replace("_", " ") for m in result.missed)), _DIM))
         delta = result.mood_after - result.mood_before
         arrow = "▲" if delta > 0 else "▼" if delta < 0 else "="
         reasons = ", ".join(f"{'their reaction' if c.reason == 'branch' else c.what.replace('_', ' ')} "
                             f"{c.points:+d}" for c in result.mood_changes)
-        self.say(f"  mood {result.mood_before} → {result.mood_after} {arrow}{abs(delta) if delta else ''}"
-                 + (self.paint(f"  ({reasons})", _DIM) if reasons else ""))
-        self.say("  checklist: " + "  ".join(
-            (self.paint("✓ " + c.move, _GREEN) if c.done else self.paint("· " + c.move, _DIM))
-            for c in result.checklist))
+        self.say(f"  mood {result.mood_before} → {result.mood_after} {arrow}{abs(delta) if delta else ''}")
+        if reasons:
+            self.say(self.paint(self.wrap(f"({reasons})", "    "), _DIM))
+        self.say(self.items("checklist:", [(("✓ " if c.done else "· ") + c.move.replace("_", " "),
+                                            _GREEN if c.done else _DIM) for c in result.checklist]))
         if result.ended:
             self.say()
             self.say(self.paint(f"{scenario.persona.name}", _BOLD) + f"  mood {self.meter(result.mood_after)}")
@@ -326,7 +383,7 @@ class View:
             colour = _GREEN if result.ending.good else _RED
             self.say(self.paint(f"  ■ {result.ending.title}", _BOLD, colour))
 
-    def hint(self, hint) -> None:
+    def hint(self, hint: Hint) -> None:
         if hint.text is None:
             self.say("  the scenario is over; no hints left to give")
             return
@@ -334,13 +391,13 @@ class View:
         self.say(self.paint(f"  hint {cost}:", _BOLD, _CYAN))
         self.say(self.wrap(hint.text, "    "))
 
-    def retried(self, retried) -> None:
+    def retried(self, retried: Retried) -> None:
         if retried.undone is None:
             self.say("  nothing to undo")
         else:
             self.say(self.paint(f"  ↶ turn {retried.undone.number} undone; answer again", _CYAN))
 
-    def report(self, report) -> None:
+    def report(self, report: FinalReport) -> None:
         self.say()
         verdict = (self.paint("PASSED", _BOLD, _GREEN) if report.passed else self.paint("NOT PASSED", _BOLD, _RED))
         outcome = {
@@ -356,25 +413,24 @@ class View:
                  f"conduct {b.conduct_points}  risky phrasing −{b.risk_penalty}  hints −{b.hint_penalty}")
         self.say(f"  turns {report.turns}  hints {report.hints}  retries {report.retries}  "
                  f"mood {report.mood_start} → {report.mood_end}")
-        self.say("  checklist: " + "  ".join(
-            (self.paint("✓ " + c.move, _GREEN) if c.done else self.paint("✗ " + c.move, _RED))
-            for c in report.checklist))
+        self.say(self.items("checklist:", [(("✓ " if c.done else "✗ ") + c.move.replace("_", " "),
+                                            _GREEN if c.done else _RED) for c in report.checklist]))
         if report.rewrites:
             self.say(self.paint("Rewrites worth keeping:", _BOLD))
             for s in report.rewrites:
                 times = f" ×{s.times}" if s.times > 1 else ""
                 self.say(textwrap.fill(f"instead of “{s.matched}”{times} ({s.category.replace('_', ' ')}): "
-                                       f"{s.rewrite}", WIDTH, initial_indent="  • ", subsequent_indent="    "))
+                                       f"{s.rewrite}", self.width, initial_indent="  • ", subsequent_indent="    "))
         if report.missed:
             self.say(self.paint("Where a model answer would have helped:", _BOLD))
             for m in report.missed:
                 why = "; ".join(filter(None, [
-                    f"flagged: {', '.join(m.flagged)}" if m.flagged else "",
-                    f"missing: {', '.join(m.missed_moves)}" if m.missed_moves else "",
+                    f"flagged: {', '.join(c.replace('_', ' ') for c in m.flagged)}" if m.flagged else "",
+                    f"missing: {', '.join(c.replace('_', ' ') for c in m.missed_moves)}" if m.missed_moves else "",
                 ]))
                 self.say(f"  turn {m.turn} ({why})")
-                self.say(self.wrap(f"customer: {m.prompt}", "    "))
-                self.say(self.wrap(f"you:      {m.reply}", "    "))
-                self.say(self.paint(self.wrap(f"model:    {m.model_answer}", "    "), _GREEN) if self.colour
-                         else self.wrap(f"model:    {m.model_answer}", "    "))
-
+                for label, text, colour in (("customer", m.prompt, ""), ("you", m.reply, ""),
+                                            ("model", m.model_answer, _GREEN)):
+                    block = textwrap.fill(" ".join(text.split()), self.width, initial_indent=f"    {label:<9} ",
+                                          subsequent_indent=" " * 14)
+                    self.say(self.paint(block, colour) if colour else block)

@@ -68,7 +68,8 @@ def lint_scenarios(paths: Sequence[Path], checker: Checker) -> ScenarioLintResul
             continue
         problems.extend(lint_model_answers(scenario, checker))
         answers += len(scenario.nodes)
-    problems.extend(missing_translations(loaded))
+    started = {p.name for root in paths if root.is_dir() for p in root.iterdir() if p.is_dir() and p.name in LANGUAGES}
+    problems.extend(missing_translations(loaded, started))
     return ScenarioLintResult(tuple(problems), len(loaded.files), len(loaded.scenarios), answers)
 
 
@@ -120,10 +121,13 @@ def _model_run_problems(scenario: Scenario, checker: Checker) -> list[Problem]:
     return []
 
 
-def missing_translations(loaded: ScenarioSet) -> list[Problem]:
-    """Warnings for scenarios in English but not in a language that has scenarios, and the reverse."""
+def missing_translations(loaded: ScenarioSet, started: set[str] | frozenset[str] = frozenset()) -> list[Problem]:
+    """Warnings for scenarios in English but not in a language that has been started, and the reverse.
+
+    A language has been started when it has a scenario, or a folder (scenarios/ko/) in `started`.
+    """
     problems: list[Problem] = []
-    langs = {lang for _, lang in loaded.scenarios}
+    langs = {lang for _, lang in loaded.scenarios} | set(started)
     english = {sid for sid, lang in loaded.scenarios if lang == SOURCE_LANG}
     if SOURCE_LANG not in langs:
         return problems

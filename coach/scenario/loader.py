@@ -10,13 +10,15 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from coach.errors import CoachError, Problem
 from coach.language import LANGUAGES
+from coach.phrasebook.loader import _list, _required_str, _unknown_keys  # the same rules for every YAML file
+from coach.phrasebook.loader import phrasebook_files as scenario_files  # the YAML files below some paths
 from coach.phrasebook.model import CATEGORIES, MOVES, Source
 from coach.scenario.graph import graph_problems
 from coach.scenario.model import (
@@ -91,17 +93,6 @@ class ScenarioSet:
         raise CoachError(f"unknown scenario '{scenario_id}'" + did_you_mean(scenario_id, ids) + known)
 
 
-def scenario_files(paths: Iterable[Path]) -> list[Path]:
-    """The YAML files under the given files and folders, in a stable order."""
-    found: list[Path] = []
-    for path in paths:
-        if path.is_dir():
-            found.extend(sorted(p for p in path.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file()))
-        else:
-            found.append(path)
-    return found
-
-
 def load_scenarios(paths: Sequence[Path]) -> ScenarioSet:
     """Load every scenario file below `paths`; a broken file is reported and left out."""
     scenarios: dict[tuple[str, str], Scenario] = {}
@@ -165,11 +156,10 @@ def parse_scenario(doc: YamlDocument, file: Path | None = None) -> Scenario | No
     if not isinstance(data, dict):
         doc.problem((), "a scenario is a mapping with id, lang, title, brief, persona, checklist, nodes, endings")
         return None
-    errors_before = _error_count(doc)
     _unknown_keys(doc, (), data, TOP_KEYS)
     folder_lang = file.parent.name if file is not None and file.parent.name in LANGUAGES else None
 
-    scenario_id = _text(doc, (), data, "id")
+    scenario_id = _required_str(doc, (), data, "id")
     if scenario_id and not NAME.match(scenario_id):
         doc.problem(("id",), f"id '{scenario_id}' must be lower-case letters, digits, '-' or '_'")
     if scenario_id and file is not None and file.stem != scenario_id:
@@ -181,7 +171,7 @@ def parse_scenario(doc: YamlDocument, file: Path | None = None) -> Scenario | No
                     + did_you_mean(str(lang), LANGUAGES))
     elif folder_lang is not None and lang != folder_lang:
         doc.problem(("lang",), f"lang '{lang}' does not match the folder '{folder_lang}'")
-    title = _text(doc, (), data, "title")
+    title = _required_str(doc, (), data, "title")
     brief = _brief(doc, data.get("brief"))
     difficulty = data.get("difficulty")
     if difficulty not in DIFFICULTIES:
@@ -198,17 +188,16 @@ def parse_scenario(doc: YamlDocument, file: Path | None = None) -> Scenario | No
     start = data.get("start", next(iter(nodes), None))
     if "start" in data and start not in nodes:
         doc.problem(("start",), f"start '{start}' is not a node" + did_you_mean(str(start), nodes))
-    if _error_count(doc) > errors_before or None in (brief, persona, limits) or not nodes:
-        return None
+    if _error_count(doc) or None in (brief, persona, limits) or not nodes:
+        return None  # (duplicate keys and other YAML problems count too)
     line, column = doc.where(())
     scenario = Scenario(
         id=scenario_id, lang=lang, title=title.strip(), brief=brief, difficulty=difficulty,
         pass_score=pass_score, persona=persona, checklist=checklist, start=start, nodes=nodes,
         endings=endings, limits=limits, hint_cost=hint_cost, source=Source(doc.path, line, column),
     )
-    for problem in graph_problems(scenario):
-        doc.problems.append(problem)
-    if _error_count(doc) > errors_before:
+    doc.problems.extend(graph_problems(scenario))
+    if _error_count(doc):
         return None
     return scenario
 
@@ -220,8 +209,8 @@ def _brief(doc: YamlDocument, value: Any) -> Brief | None:
                     "'brief' is a mapping with situation, facts (a list) and goal")
         return None
     _unknown_keys(doc, path, value, BRIEF_KEYS)
-    situation = _text(doc, path, value, "situation")
-    goal = _text(doc, path, value, "goal")
+    situation = _required_str(doc, path, value, "situation")
+    goal = _required_str(doc, path, value, "goal")
     facts = _texts(doc, (*path, "facts"), value.get("facts"), required=False)
     return Brief(situation.strip(), facts, goal.strip())
 
@@ -233,8 +222,8 @@ def _persona(doc: YamlDocument, value: Any) -> Persona | None:
                     "'persona' is a mapping with name, about, mood (0 calm … 100 furious)")
         return None
     _unknown_keys(doc, path, value, PERSONA_KEYS)
-    name = _text(doc, path, value, "name")
-    about = _text(doc, path, value, "about")
+    name = _required_str(doc, path, value, "name")
+    about = _required_str(doc, path, value, "about")
     mood = _int(doc, (*path, "mood"), value.get("mood"), 0, MOOD_MAX, required=True)
     calms = _number(doc, (*path, "calms"), value.get("calms", 1.0), 0.0, 5.0)
     escalates = _number(doc, (*path, "escalates"), value.get("escalates", 1.0), 0.0, 5.0)
@@ -327,7 +316,7 @@ def _endings(doc: YamlDocument, value: Any) -> dict[str, Ending]:
             doc.problem(where, "an ending is a mapping with title, good (true/false) and say")
             continue
         _unknown_keys(doc, where, item, ENDING_KEYS)
-        title = _text(doc, where, item, "title")
+        title = _required_str(doc, where, item, "title")
         good = item.get("good")
         if not isinstance(good, bool):
             doc.problem((*where, "good") if "good" in item else where,
@@ -358,8 +347,8 @@ def _nodes(doc: YamlDocument, value: Any, endings: Mapping[str, Ending]) -> dict
         _unknown_keys(doc, where, item, NODE_KEYS)
         say = _says(doc, where, item)
         expects = _moves(doc, (*where, "expects"), item.get("expects"))
-        model_answer = _text(doc, where, item, "model_answer")
-        hint = _text(doc, where, item, "hint")
+        model_answer = _required_str(doc, where, item, "model_answer")
+        hint = _required_str(doc, where, item, "hint")
         branch_items = _list(doc, (*where, "branches"), item.get("branches"))
         if not branch_items:
             doc.problem(where, f"node '{node_id}' needs 'branches': where each reply leads")
@@ -448,32 +437,6 @@ def _error_count(doc: YamlDocument) -> int:
 def _check_name(doc: YamlDocument, path: tuple, name: Any, what: str) -> None:
     if not isinstance(name, str) or not NAME.match(name):
         doc.problem(path, f"{what} id '{name}' must be lower-case letters, digits, '-' or '_'")
-
-
-def _unknown_keys(doc: YamlDocument, path: tuple, data: dict, allowed: Sequence[str]) -> None:
-    for key in data:
-        if key not in allowed:
-            doc.problem((*path, key), f"unknown key '{key}'" + did_you_mean(key, allowed))
-
-
-def _list(doc: YamlDocument, path: tuple, value: Any) -> list:
-    if value is None:
-        return []
-    if not isinstance(value, list):
-        doc.problem(path, f"'{path[-1]}' must be a list")
-        return []
-    return value
-
-
-def _text(doc: YamlDocument, path: tuple, item: dict, key: str) -> str:
-    value = item.get(key)
-    if value is None:
-        doc.problem(path, f"missing '{key}'")
-        return ""
-    if not isinstance(value, str) or not value.strip():
-        doc.problem((*path, key), f"'{key}' must be non-empty text")
-        return ""
-    return value
 
 
 def _texts(doc: YamlDocument, path: tuple, value: Any, required: bool) -> tuple[str, ...]:

@@ -32,7 +32,6 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs
 
-import httpx
 import tornado.httpserver
 import tornado.log
 import tornado.web
@@ -113,6 +112,7 @@ class BotMessage:
     at: float  # time.perf_counter() when the bridge saw it
     file_name: str | None = None
     file_size: int = 0
+    requested_at: float = 0.0  # when the bot's request reached the bridge (before the emulator answered)
 
     def buttons(self) -> dict[str, str]:
         if not self.markup:
@@ -130,6 +130,86 @@ class Counters:
     fixed_is_bot: int = 0
     fixed_chat_instance: int = 0
     errors: list[str] = field(default_factory=list)
+    methods: dict[str, int] = field(default_factory=dict)  # Bot API calls the bot made, by method
+
+
+# -- a lean HTTP client for localhost ----------------------------------------------------------------
+
+
+class LocalHTTP:
+    """HTTP/1.1 with keep-alive over asyncio streams, for the emulator on localhost only.
+
+    httpx spends a few milliseconds of CPU per request; in a load test of hundreds of learners the
+    harness would then compete with the bot it measures. This does the little the harness needs.
+    """
+
+    def __init__(self, host: str, port: int, size: int = 128) -> None:
+        self.host, self.port = host, port
+        self._idle: list[tuple[asyncio.StreamReader, asyncio.StreamWriter]] = []
+        self._slots = asyncio.Semaphore(size)
+
+    async def post(self, path: str, body: bytes, content_type: str, timeout: float = 30.0) -> tuple[int, bytes]:
+        async with self._slots:
+            return await asyncio.wait_for(self._post(path, body, content_type), timeout)
+
+    async def _post(self, path: str, body: bytes, content_type: str) -> tuple[int, bytes]:
+        head = (f"POST {path} HTTP/1.1\r\nHost: {self.host}:{self.port}\r\nContent-Type: {content_type}\r\n"
+                f"Content-Length: {len(body)}\r\nConnection: keep-alive\r\n\r\n").encode()
+        for attempt in range(2):
+            connection = None
+            while self._idle and connection is None:  # skip connections the server has closed meanwhile
+                reader, writer = self._idle.pop()
+                if reader.at_eof() or writer.is_closing():
+                    writer.close()
+                else:
+                    connection = (reader, writer)
+            reused = connection is not None and attempt == 0
+            reader, writer = connection or await asyncio.open_connection(self.host, self.port)
+            try:
+                writer.write(head + body)
+                await writer.drain()
+                status, headers, data = await _read_response(reader)
+            except (ConnectionError, asyncio.IncompleteReadError, asyncio.LimitOverrunError):
+                writer.close()
+                if reused:  # the server closed an idle connection just now: once more, on a fresh one
+                    continue
+                raise
+            if headers.get("connection", "").lower() == "close":
+                writer.close()
+            else:
+                self._idle.append((reader, writer))
+            return status, data
+        raise ConnectionError(f"cannot reach {self.host}:{self.port}")
+
+    async def post_json(self, path: str, payload: Any) -> tuple[int, bytes]:
+        return await self.post(path, json.dumps(payload).encode(), "application/json")
+
+    def close(self) -> None:
+        for _, writer in self._idle:
+            writer.close()
+        self._idle.clear()
+
+
+async def _read_response(reader: asyncio.StreamReader) -> tuple[int, dict[str, str], bytes]:
+    raw = await reader.readuntil(b"\r\n\r\n")
+    lines = raw.decode("latin-1").split("\r\n")
+    status = int(lines[0].split()[1])
+    headers = {}
+    for line in lines[1:]:
+        if ":" in line:
+            key, value = line.split(":", 1)
+            headers[key.strip().lower()] = value.strip()
+    if headers.get("transfer-encoding", "").lower() == "chunked":
+        chunks = []
+        while True:
+            size = int((await reader.readuntil(b"\r\n")).split(b";")[0], 16)
+            if size == 0:
+                await reader.readuntil(b"\r\n")
+                break
+            chunks.append(await reader.readexactly(size))
+            await reader.readexactly(2)
+        return status, headers, b"".join(chunks)
+    return status, headers, await reader.readexactly(int(headers.get("content-length", "0")))
 
 
 # -- the bridge ------------------------------------------------------------------------------------
@@ -145,10 +225,12 @@ class Bridge:
         self.counters = Counters()
         self.outbox: dict[int, asyncio.Queue[BotMessage]] = defaultdict(asyncio.Queue)
         self.menus: list[dict] = []
+        self.delivered: dict[int, float] = {}  # chat id → when its latest update went to the bot
+        self.forward_ms: list[float] = []  # how long the emulator took to answer a forwarded call
         self._wake = asyncio.Event()
         self._polls: set[asyncio.Event] = set()
         self._ids = itertools.count(10_000_000)
-        self._client: httpx.AsyncClient | None = None
+        self._client: LocalHTTP | None = None
         self._server: tornado.httpserver.HTTPServer | None = None
 
     @property
@@ -157,8 +239,8 @@ class Bridge:
 
     async def start(self) -> None:
         tornado.log.access_log.disabled = True  # its lines would carry the token in the URL
-        limits = httpx.Limits(max_connections=500, max_keepalive_connections=200)
-        self._client = httpx.AsyncClient(base_url=self.emulator_url, limits=limits, timeout=30.0)
+        host, port = self.emulator_url.rsplit("//", 1)[1].split(":")
+        self._client = LocalHTTP(host, int(port))
         app = tornado.web.Application([(r"/bot([^/]+)/([A-Za-z]+)", _BotApi, {"bridge": self})])
         self._server = tornado.httpserver.HTTPServer(app, idle_connection_timeout=120)
         self._server.listen(self.port, HOST)
@@ -168,7 +250,7 @@ class Bridge:
         if self._server is not None:
             self._server.stop()
         if self._client is not None:
-            await self._client.aclose()
+            self._client.close()
 
     def wake(self) -> None:
         """A user update was posted: let a held getUpdates look now."""
@@ -183,8 +265,9 @@ class Bridge:
 
     async def post_user(self, route: str, payload: dict) -> None:
         assert self._client is not None
-        response = await self._client.post(route, json={"botToken": self.token, **payload})
-        response.raise_for_status()
+        status, body = await self._client.post_json(route, {"botToken": self.token, **payload})
+        if status >= 400:
+            raise RuntimeError(f"the emulator refused {route}: {status} {body[:200]!r}")
         self.wake()
 
     async def expect(self, chat_id: int, count: int = 1, timeout: float = 15.0) -> list[BotMessage]:
@@ -202,6 +285,7 @@ class Bridge:
     # -- the bot side --------------------------------------------------------------------------
 
     async def handle(self, handler: tornado.web.RequestHandler, method: str) -> None:
+        self.counters.methods[method] = self.counters.methods.get(method, 0) + 1
         if method in MENU_METHODS:
             self.counters.menu_calls += 1
             self.menus.append(_params(handler.request))
@@ -210,7 +294,9 @@ class Bridge:
             return self._file(handler, method)
         if method == "getUpdates":
             return await self._get_updates(handler)
+        began = time.perf_counter()
         body = await self._forward(handler, method)
+        self.forward_ms.append((time.perf_counter() - began) * 1000)
         if body is None:
             return None
         if method == "getMe" and isinstance(body.get("result"), dict):
@@ -226,7 +312,7 @@ class Bridge:
             markup = message.get("reply_markup")
             self.outbox[int(message["chat"]["id"])].put_nowait(
                 BotMessage(method, int(message["chat"]["id"]), message.get("text") or "", markup, message,
-                           time.perf_counter()))
+                           time.perf_counter(), requested_at=began))
         elif method in ("editMessageReplyMarkup", "editMessageText", "answerCallbackQuery") \
                 and body.get("ok") and body.get("result") is None:
             body["result"] = True
@@ -248,7 +334,8 @@ class Bridge:
         name = files[0].filename if files else None
         size = len(files[0].body) if files else 0
         message = {"message_id": next(self._ids), "date": int(time.time()), "caption": args.get("caption", ""),
-                   "chat": {"id": chat_id, "type": "private"}, "from": {"id": 666, "is_bot": True, "first_name": "Coach"}}
+                   "chat": {"id": chat_id, "type": "private"},
+                   "from": {"id": 666, "is_bot": True, "first_name": "Coach"}}
         self.outbox[chat_id].put_nowait(BotMessage(method, chat_id, args.get("caption", ""), None, message,
                                                    time.perf_counter(), name, size))
         _reply(handler, message)
@@ -292,6 +379,12 @@ class Bridge:
             if isinstance(message, dict):
                 self._fix_message(message)
         self.counters.updates_delivered += len(body.get("result", []))
+        now = time.perf_counter()
+        for update in body.get("result", []):
+            message = update.get("message") or (update.get("callback_query") or {}).get("message") or {}
+            chat = message.get("chat", {}).get("id")
+            if chat is not None:
+                self.delivered[int(chat)] = now
         if aborted.is_set():  # the bot went away while we fetched: keep nothing from it
             self.counters.errors.append(f"{len(body.get('result', []))} updates fetched for a vanished poll")
         return _reply_raw(handler, body)
@@ -299,29 +392,30 @@ class Bridge:
     async def _fetch_updates(self, handler: tornado.web.RequestHandler) -> dict | None:
         assert self._client is not None
         try:
-            response = await self._client.post(f"/bot{self.token}/getUpdates", data={"timeout": "0"})
-        except httpx.HTTPError as exc:
-            self.counters.errors.append(f"getUpdates: {exc}")
-            _reply_raw(handler, {"ok": False, "error_code": 502, "description": f"emulator: {exc}"}, 502)
+            _, body = await self._client.post(f"/bot{self.token}/getUpdates", b"timeout=0",
+                                              "application/x-www-form-urlencoded")
+            return json.loads(body)
+        except (OSError, TimeoutError, ValueError) as exc:
+            self.counters.errors.append(f"getUpdates: {exc!r}")
+            _reply_raw(handler, {"ok": False, "error_code": 502, "description": f"emulator: {exc!r}"}, 502)
             return None
-        return response.json()
 
     async def _forward(self, handler: tornado.web.RequestHandler, method: str) -> dict | None:
         assert self._client is not None
         request = handler.request
         headers = {"Content-Type": request.headers.get("Content-Type", "application/x-www-form-urlencoded")}
         try:
-            response = await self._client.post(f"/bot{self.token}/{method}", content=request.body, headers=headers)
-        except httpx.HTTPError as exc:
-            self.counters.errors.append(f"{method}: {exc}")
-            _reply_raw(handler, {"ok": False, "error_code": 502, "description": f"emulator: {exc}"}, 502)
+            status, raw = await self._client.post(f"/bot{self.token}/{method}", request.body, headers["Content-Type"])
+        except (OSError, TimeoutError) as exc:
+            self.counters.errors.append(f"{method}: {exc!r}")
+            _reply_raw(handler, {"ok": False, "error_code": 502, "description": f"emulator: {exc!r}"}, 502)
             return None
         try:
-            body = response.json()
+            body = json.loads(raw)
         except ValueError:
-            body = {"ok": False, "error_code": response.status_code, "description": response.text[:200]}
-        if response.status_code >= 400 or "ok" not in body:
-            self.counters.errors.append(f"{method}: {response.status_code} {str(body)[:200]}")
+            body = {"ok": False, "error_code": status, "description": raw[:200].decode("utf-8", "replace")}
+        if status >= 400 or "ok" not in body:
+            self.counters.errors.append(f"{method}: {status} {str(body)[:200]}")
             description = body.get("message") or body.get("description") or "emulator error"
             _reply_raw(handler, {"ok": False, "error_code": 400, "description": f"Bad Request: {description}"}, 400)
             return None
@@ -347,7 +441,7 @@ class _BotApi(tornado.web.RequestHandler):
             self.aborted.set()
 
 
-def _params(request) -> dict[str, Any]:  # noqa: ANN001
+def _params(request) -> dict[str, Any]:
     content_type = request.headers.get("Content-Type", "")
     if content_type.startswith("application/json"):
         try:
@@ -433,7 +527,9 @@ class BotProcess:
         log = self.log.open("a", encoding="utf-8")
         log.write(f"--- start {self.starts} ---\n")
         log.flush()
-        command = [sys.executable, "-m", "coach", "bot", "--base-url", self.bridge.url,
+        profile = os.environ.get("COACH_BOT_PROFILE")  # a file: run the bot under cProfile (for bench/load.py)
+        python = [sys.executable, "-m", "cProfile", "-o", profile] if profile else [sys.executable]
+        command = [*python, "-m", "coach", "bot", "--base-url", self.bridge.url,
                    "--db", str(self.workdir / "coach.db"), "--data-dir", str(self.workdir / "data"),
                    "--poll-timeout", "5", *self.args]
         self.process = subprocess.Popen(command, cwd=self.workdir, env=self.env, stdout=log, stderr=log)

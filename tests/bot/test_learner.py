@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 
 from bothelpers import Harness, buttons, keyboard, start_harness, stop_harness
@@ -47,9 +48,9 @@ async def test_a_whole_role_play_with_a_flagged_reply_try_again_hint_and_the_fin
     assert listing == "Choose a role-play:"
     assert buttons(ada.last()) == {"The late parcel · easy · new": SCENARIO}
 
-    brief, opening = await ada.press(SCENARIO)
-    assert "<b>The late parcel</b> · easy" in brief and "Pass mark: 60" in brief
-    assert opening == "🗣 <b>Mia Berg</b>: Hello, my lamp was supposed to arrive days ago. Where is it?"
+    [opening] = await ada.press(SCENARIO)  # the brief, then the customer's first line
+    assert opening.startswith("🎭 <b>The late parcel</b> · easy") and "Pass mark: 60" in opening
+    assert opening.endswith("\n\n🗣 <b>Mia Berg</b>: Hello, my lamp was supposed to arrive days ago. Where is it?")
     assert set(buttons(ada.last())) == {"💡 Hint", "⏹ End"}  # nothing to undo yet
 
     [card] = await ada.say(FLAGGED)  # ONE card: findings, moves, mood, then the next line
@@ -102,8 +103,8 @@ async def test_final_card_lists_rewrites_and_model_answers_when_turns_went_wrong
     assert "💬 You could say: “I'm sorry your lamp hasn't arrived yet; I understand how annoying the wait is.”" \
         in final
     assert buttons(ada.last())["➡️ Next scenario"] == "nx:en:late-parcel"
-    brief, opening = await ada.press("nx:en:late-parcel")  # the only scenario: next is itself
-    assert "The late parcel" in brief and "Mia Berg" in opening
+    [opening] = await ada.press("nx:en:late-parcel")  # the only scenario: next is itself
+    assert "The late parcel" in opening and "Mia Berg" in opening
 
 
 async def test_end_button_gives_the_final_card_at_once(harness: Harness) -> None:
@@ -116,7 +117,7 @@ async def test_end_button_gives_the_final_card_at_once(harness: Harness) -> None
     assert draft == text("en", "draft.clean")
 
 
-async def test_restart_mid_scenario_continues_where_the_learner_was(settings) -> None:  # noqa: ANN001
+async def test_restart_mid_scenario_continues_where_the_learner_was(settings) -> None:
     first = await start_harness(settings)
     ada = first.person(6)
     await ada.press(SCENARIO)
@@ -250,7 +251,7 @@ async def test_stop_ends_the_role_play_and_start_brings_back_the_menu(harness: H
 
 
 async def test_an_unexpected_error_is_logged_and_the_user_gets_an_apology(harness: Harness, monkeypatch,
-                                                                         caplog) -> None:  # noqa: ANN001
+                                                                         caplog) -> None:
     def broken(*_: object) -> None:
         raise RuntimeError("boom")
 
@@ -263,7 +264,7 @@ async def test_an_unexpected_error_is_logged_and_the_user_gets_an_apology(harnes
         text("en", "draft.clean"), text("tr", "draft.clean"))]  # and the bot goes on
 
 
-async def test_network_errors_and_flood_limits_are_retried(harness: Harness, monkeypatch) -> None:  # noqa: ANN001
+async def test_network_errors_and_flood_limits_are_retried(harness: Harness, monkeypatch) -> None:
     monkeypatch.setattr(common, "BACKOFF", (0.0, 0.0))
     ada = harness.person(17)
     harness.request.fail["sendMessage"] = [NetworkError("connection reset"), TimedOut(),
@@ -291,3 +292,64 @@ async def test_scenario_keyboard_button_data_fit_telegrams_limit(harness: Harnes
         for button in row:
             assert len(button["callback_data"].encode()) <= 64
     assert json.dumps(ada.last()["reply_markup"])
+
+
+async def test_a_role_play_left_waiting_gets_one_friendly_reminder(tmp_path) -> None:
+    from types import SimpleNamespace
+
+    from bothelpers import make_settings
+
+    from coach.bot import app as app_module
+
+    harness = await start_harness(make_settings(tmp_path, nudge_after=0.01))
+    try:
+        ada, bo = harness.person(20, "da"), harness.person(21)
+        await ada.press(SCENARIO)
+        await bo.press(SCENARIO)
+        await bo.say("/stop")  # Bo wants no reminders
+        await asyncio.sleep(0.05)
+        context = SimpleNamespace(application=harness.app, bot=harness.app.bot)
+        before = len(harness.request.sent())
+        await app_module._nudge(context)
+        [reminder] = harness.request.sent()[before:]
+        assert int(reminder["chat_id"]) == 20
+        assert reminder["text"].startswith(text("da", "nudge", title="The late parcel"))
+        assert "Where is it?" in reminder["text"]
+        await app_module._nudge(context)  # only once
+        assert len(harness.request.sent()) == before + 1
+    finally:
+        await stop_harness(harness)
+
+
+async def test_webhook_mode_accepts_telegrams_posts_with_the_secret_only(tmp_path) -> None:
+    import httpx
+    from bothelpers import make_settings
+    from emulator import free_port
+
+    harness = await start_harness(make_settings(tmp_path))
+    port = free_port()
+    updater = harness.app.updater
+    try:
+        await harness.app.start()
+        await updater.start_webhook(listen="127.0.0.1", port=port, url_path="coach",
+                                    webhook_url="https://bot.example.com/coach", secret_token="s3cret")
+        assert ("setWebhook", {"url": "https://bot.example.com/coach", "secret_token": "s3cret"}) in [
+            (m, {k: p[k] for k in ("url", "secret_token") if k in p}) for m, p in harness.request.calls]
+        update = {"update_id": 1, "message": {"message_id": 1, "date": 1_700_000_000, "text": "/help",
+                  "entities": [{"type": "bot_command", "offset": 0, "length": 5}],
+                  "from": {"id": 40, "is_bot": False, "first_name": "W"}, "chat": {"id": 40, "type": "private"}}}
+        async with httpx.AsyncClient() as client:
+            refused = await client.post(f"http://127.0.0.1:{port}/coach", json=update)
+            assert refused.status_code == 403
+            accepted = await client.post(f"http://127.0.0.1:{port}/coach", json=update,
+                                         headers={"X-Telegram-Bot-Api-Secret-Token": "s3cret"})
+            assert accepted.status_code == 200
+        for _ in range(100):
+            if harness.request.sent():
+                break
+            await asyncio.sleep(0.02)
+        assert harness.request.sent()[-1]["text"] == text("en", "help.learner")
+    finally:
+        await updater.stop()
+        await harness.app.stop()
+        await stop_harness(harness)

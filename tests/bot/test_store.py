@@ -50,9 +50,6 @@ def test_a_turn_and_the_state_it_produced_are_one_transaction(tmp_path: Path) ->
     with pytest.raises(StaleSession):  # the old session value (an old button) cannot write again
         store.record_turn(session, "opening", "Again", True, 50, [], '{"turn": 2}')
 
-    class Boom(Exception):
-        pass
-
     rows = [CALM, FindingRow("x", "y", "error", object())]  # type: ignore[arg-type]  # the 2nd cannot be stored
     with pytest.raises(sqlite3.Error):
         store.record_turn(after, "plan", "Calm down!", False, 70, rows, '{"turn": 2}')

@@ -19,7 +19,7 @@ SCENARIO = "sc:en:late-parcel"
 
 @pytest.fixture
 async def bot(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[Harness]:
-    async def lint_here(phrasebook_dirs, scenario_dirs, timeout=0):  # noqa: ANN001, ANN202
+    async def lint_here(phrasebook_dirs, scenario_dirs, timeout=0):
         return lintjob.lint_all(phrasebook_dirs, scenario_dirs)  # same lint, without a child process
 
     monkeypatch.setattr(lintjob, "lint_in_child", lint_here)
@@ -37,7 +37,7 @@ async def play(harness: Harness, user_id: int, *replies: str) -> None:
         await person.say(reply)
 
 
-def document(person, name: str, data: bytes) -> dict:  # noqa: ANN001
+def document(person, name: str, data: bytes) -> dict:
     file_id = f"doc-{name}"
     person.request.files[file_id] = data
     return {"document": {"file_id": file_id, "file_unique_id": file_id, "file_name": name,
@@ -153,7 +153,7 @@ async def test_an_uploaded_scenario_is_installed_without_a_restart(bot: Harness)
     upload = source.replace("id: late-parcel", "id: late-parcel-2").replace("title: The late parcel",
                                                                           "title: The late parcel, again")
     trainer = bot.person(TRAINER)
-    checking, installed = await trainer.send(**document(trainer, "whatever-name.yml", upload.encode()))
+    _, installed = await trainer.send(**document(trainer, "whatever-name.yml", upload.encode()))
     assert installed.startswith("✅ whatever-name.yml is installed (scenario, en)")
     assert (bot.service.settings.data_dir / "scenarios" / "en" / "late-parcel-2.yaml").exists()
     await bot.person(1).say("/scenarios")

@@ -10,7 +10,6 @@ from telegram import InputFile, Update
 from telegram.ext import ContextTypes
 
 from coach.bot import render
-from coach.bot.service import draw
 from coach.bot.handlers.common import (
     Who,
     answer,
@@ -24,6 +23,7 @@ from coach.bot.handlers.common import (
 )
 from coach.bot.i18n import NATIVE_NAMES, text
 from coach.bot.roleplay import OVER, REJECTED, Current, Ended, NoRolePlay, Played, RolePlays
+from coach.bot.service import draw
 from coach.language import LANGUAGES
 
 log = logging.getLogger("coach.bot")
@@ -116,9 +116,11 @@ async def begin(update: Update, context: ContextTypes.DEFAULT_TYPE, who: Who, sc
     started = await svc.call(roleplays(context).start, who.id, scenario)
     if started.replaced:
         await send(update, context, text(who.lang, "roleplay.replaced", title=render.e(started.replaced)))
-    await send(update, context, render.brief_message(who.lang, scenario))
-    await send(update, context, render.customer_line(scenario.persona.name, started.state.line),
-               reply_markup=render.roleplay_keyboard(who.lang, started.session.attempt_id, 0, False))
+    # the brief and the customer's first line go in one message (one message less against the flood limit)
+    opening = render.brief_message(who.lang, scenario) + "\n\n" + \
+        render.customer_line(scenario.persona.name, started.state.line)
+    await send_all(update, context, render.split_message(opening),
+                   reply_markup=render.roleplay_keyboard(who.lang, started.session.attempt_id, 0, False))
 
 
 @learner
@@ -136,8 +138,7 @@ async def on_scenario_button(update: Update, context: ContextTypes.DEFAULT_TYPE,
         await send(update, context, text(who.lang, "scenarios.gone"))
         await show_scenarios(update, context, who)
         return
-    await drop_keyboard(update)
-    await begin(update, context, who, scenario)
+    await begin(update, context, who, scenario)  # the list (or final card) keeps its buttons: no extra edit
 
 
 async def play_turn(update: Update, context: ContextTypes.DEFAULT_TYPE, who: Who, reply: str) -> bool:

@@ -1,0 +1,52 @@
+"""Rendering: marked snippets, long messages split safely, the mood meter, the draft rewritten to copy."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from coach.bot import render
+from coach.bot.drafts import rewrite_draft, sentence_span
+from coach.checker import Checker
+
+DATA = Path(__file__).parent / "data"
+
+
+def test_snippet_marks_the_flagged_words_in_their_context() -> None:
+    source = "Thanks for waiting. Honestly, I promise <it> will arrive on Friday morning at the latest."
+    start = source.index("I promise")
+    assert render.snippet(source, start, start + 9, width=12) == \
+        "…Honestly, <b><u>I promise</u></b> &lt;it&gt; will…"
+    assert render.snippet("calm down", 0, 9) == "<b><u>calm down</u></b>"
+
+
+def test_split_message_keeps_every_part_within_telegrams_limit() -> None:
+    lines = [f"line {i} " + "x" * 90 for i in range(200)]
+    parts = render.split_message("\n".join(lines))
+    assert len(parts) > 1 and all(len(p) <= render.LIMIT for p in parts)
+    assert "\n".join(parts) == "\n".join(lines)
+    assert all(len(p) <= render.LIMIT for p in render.split_message("y" * 9000))
+
+
+def test_copyable_blocks_are_escaped_and_fit_even_when_escaping_grows_the_text() -> None:
+    blocks = render.copyable("<&>" * 3000)
+    assert len(blocks) >= 3 and all(len(b) <= render.LIMIT for b in blocks)
+    assert all(b.startswith("<pre>") and b.endswith("</pre>") for b in blocks)
+    assert "".join(b[5:-6] for b in blocks).count("&amp;") == 3000
+
+
+def test_the_mood_meter() -> None:
+    assert render.mood_meter("en", 0) == "😌 ▱▱▱▱▱ calm"
+    assert render.mood_meter("en", 55) == "😐 ▰▰▰▱▱ impatient"
+    assert render.mood_meter("ko", 100) == "😡 ▰▰▰▰▰ 매우 화남"
+
+
+def test_a_draft_is_rewritten_sentence_by_sentence() -> None:
+    checker = Checker.from_paths([DATA / "phrasebooks"])
+    draft = "Hello Sam.\nThat's not my job. Thanks for waiting! We'll see."
+    report = checker.check(draft, "en")
+    fixed, count = rewrite_draft(draft, report.findings)
+    assert count == 2
+    assert fixed == ("Hello Sam.\nThat's handled by our billing team; I'll put you through to Sara, who will help "
+                     "you. Thanks for waiting! I'll update you by 4 pm today.")
+    assert sentence_span("One. Two three! Four", 6, 9) == (5, 15)
+
