@@ -112,7 +112,7 @@ def _fix(documents: list[Document], checked: dict[str, Checked], args: argparse.
         result = checked.get(document.name)
         if result is None:
             continue
-        fixed, applied = apply_safe_rewrites(document.text, result.report.findings)
+        fixed, applied = apply_safe_rewrites(document.text, result.report.findings, result.report.lang)
         if args.diff and applied:
             sys.stdout.write(unified_diff(document.text, fixed, document.name))
         if document.path is None:

@@ -35,6 +35,7 @@ from coach.phrasebook.pattern import (
 MIN_TYPO_WORD = 4  # shorter words are too easy to confuse
 MIN_SINGLE_WORD_TYPO = 6  # a one-word pattern tolerates a typo only in a long word
 MAX_CACHED_WORDS = 200_000
+CLAUSE_BREAKS = frozenset({",", ";", ":", "—", "–", "，"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,8 +143,10 @@ class CompiledPhrasebook:
         sentences, keys = analysis.sentences, analysis.keys
         sentence = sentences[first]
         context = self.book.context
-        for j in range(max(0, first - context.negation_window), first):
-            if sentences[j] == sentence and self._is_negator(keys[j], before=True):
+        for j in range(first - 1, max(-1, first - 1 - context.negation_window), -1):
+            if sentences[j] != sentence or keys[j][0] in CLAUSE_BREAKS:  # "No worries, I promise" is a promise
+                break
+            if self._is_negator(keys[j], before=True):
                 return True
         for j in range(first, min(len(keys), last + context.negation_after_window)):
             if sentences[j] != sentence:

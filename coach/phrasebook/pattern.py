@@ -85,6 +85,9 @@ def _compile_spec(spec: str, analyse_word: WordAnalyser) -> list[Element]:
     if len(spec) > 1 and spec.endswith("?") and not spec.endswith("\\?"):
         inner = _compile_spec(spec[:-1], analyse_word)
         return [Opt(tuple(inner))]
+    if spec.startswith("/") and (len(spec) < 3 or not spec.endswith("/")):
+        raise PatternError(f"'{spec}' opens a /regex/ that does not close (a regex cannot hold a space: "
+                           "each spec matches one token)")
     if len(spec) > 2 and spec.startswith("/") and spec.endswith("/"):
         try:
             return [Rx(re.compile(spec[1:-1]))]
