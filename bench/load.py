@@ -107,6 +107,24 @@ async def learner_run(index: int, bridge: Bridge, args: argparse.Namespace, resu
         result.timeouts.append(f"learner {index}: {exc}")
 
 
+def cpu_times() -> tuple[int, int]:
+    """(all, steal) jiffies of the whole machine, from /proc/stat (Linux)."""
+    try:
+        fields = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+        return sum(fields), fields[7] if len(fields) > 7 else 0
+    except (OSError, ValueError):
+        return 0, 0
+
+
+def spin_ms() -> float:
+    """A fixed pure-Python loop, to compare machines (about 250 ms on a current laptop core)."""
+    started = time.perf_counter()
+    total = 0
+    for i in range(5_000_000):
+        total += i
+    return round((time.perf_counter() - started) * 1000, 1)
+
+
 def cpu_seconds(pid: int) -> float:
     try:
         fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
@@ -116,6 +134,7 @@ def cpu_seconds(pid: int) -> float:
 
 
 async def bench(args: argparse.Namespace) -> dict:
+    calibration = spin_ms()
     emulator_dir = Path(args.emulator_dir or os.environ.get("COACH_EMULATOR_DIR") or ROOT / ".ci" / "emulator")
     workdir = Path(tempfile.mkdtemp(prefix="coach-load-"))
     emulator = Emulator(emulator_dir)
@@ -145,6 +164,7 @@ async def bench(args: argparse.Namespace) -> dict:
                 break
             await asyncio.sleep(0.1)
         cpu_before = cpu_seconds(bot.process.pid)
+        machine_before = cpu_times()
         harness_before = time.process_time()
         emulator_before = cpu_seconds(emulator.process.pid)
         result.started = time.perf_counter()
@@ -152,6 +172,7 @@ async def bench(args: argparse.Namespace) -> dict:
         await asyncio.wait_for(asyncio.gather(*tasks), timeout=args.max_seconds + ANSWER_TIMEOUT * 2)
         result.finished = time.perf_counter()
         cpu_used = cpu_seconds(bot.process.pid) - cpu_before
+        machine_after = cpu_times()
         harness_cpu = time.process_time() - harness_before
         emulator_cpu = cpu_seconds(emulator.process.pid) - emulator_before
         await asyncio.sleep(2.0)  # anything arriving now is a duplicate
@@ -184,7 +205,9 @@ async def bench(args: argparse.Namespace) -> dict:
         "bot_startup_s": round(startup, 1), "lost": result.lost, "duplicated": result.duplicated,
         "bot_api_calls": dict(sorted(bridge.counters.methods.items())),
         "bridge_errors": bridge.counters.errors[:10], "problems": result.timeouts[:10], "bot_exit_code": code,
-        "machine": {"cpus": os.cpu_count(), "load_avg_1m": round(os.getloadavg()[0], 2)},
+        "machine": {"cpus": os.cpu_count(), "load_avg_1m": round(os.getloadavg()[0], 2), "spin_ms": calibration,
+                    "steal_percent": round(100 * (machine_after[1] - machine_before[1])
+                                           / max(1, machine_after[0] - machine_before[0]), 1)},
     }
     if not args.keep:
         shutil.rmtree(workdir, ignore_errors=True)

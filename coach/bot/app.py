@@ -84,8 +84,8 @@ def build_application(service: CoachService, request: BaseRequest | None = None,
         builder = builder.base_url(base_url).base_file_url(base_url.removesuffix("/bot") + "/file/bot")
     lean = use_stream_transport(settings.transport)
     if request is None:
-        request = StreamRequest(64, read_timeout=15, write_timeout=15, connect_timeout=10, pool_timeout=10) \
-            if lean else HTTPXRequest(connection_pool_size=64, read_timeout=15, write_timeout=15,
+        request = StreamRequest(32, read_timeout=15, write_timeout=15, connect_timeout=10, pool_timeout=10) \
+            if lean else HTTPXRequest(connection_pool_size=32, read_timeout=15, write_timeout=15,
                                       connect_timeout=10, pool_timeout=10)
     if get_updates_request is None:
         get_updates_request = StreamRequest(1, read_timeout=settings.poll_timeout + 10, connect_timeout=10) \
