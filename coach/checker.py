@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 from coach.errors import CoachError
 from coach.language import LANGUAGES
@@ -37,6 +38,39 @@ class Finding:
     column: int
     rewrites: tuple[Rewrite, ...]
     typo: bool = False  # matched through typo tolerance
+
+
+def finding_to_dict(finding: Finding) -> dict[str, Any]:
+    """A finding as plain data: the JSON output of `coach check` and saved scenario states."""
+    return {
+        "rule": finding.rule,
+        "category": finding.category,
+        "severity": finding.severity,
+        "message": finding.message,
+        "matched": finding.matched,
+        "start": finding.start,
+        "end": finding.end,
+        "line": finding.line,
+        "column": finding.column,
+        "rewrites": [{"text": r.text, "safe": r.safe} for r in finding.rewrites],
+        "typo": finding.typo,
+    }
+
+
+def finding_from_dict(data: dict[str, Any]) -> Finding:
+    return Finding(
+        rule=str(data["rule"]),
+        category=str(data["category"]),
+        severity=str(data["severity"]),
+        message=str(data["message"]),
+        matched=str(data["matched"]),
+        start=int(data["start"]),
+        end=int(data["end"]),
+        line=int(data["line"]),
+        column=int(data["column"]),
+        rewrites=tuple(Rewrite(str(r["text"]), bool(r["safe"])) for r in data["rewrites"]),
+        typo=bool(data.get("typo", False)),
+    )
 
 
 @dataclass(frozen=True, slots=True)

@@ -209,7 +209,7 @@ def final_keyboard(lang: str, scenario_id: str, scenario_lang: str) -> InlineKey
     token = scenario_token(scenario_id, scenario_lang)
     return InlineKeyboardMarkup([[
         InlineKeyboardButton(text(lang, "button.again"), callback_data=token),
-        InlineKeyboardButton(text(lang, "button.next"), callback_data=f"nx:{token[3:]}"[:64]),
+        InlineKeyboardButton(text(lang, "button.next"), callback_data="nx" + token[2:]),  # sc:… → nx:…
     ]])
 
 

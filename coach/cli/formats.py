@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import TextIO
 
 from coach import __version__
-from coach.checker import Finding, Report
+from coach.checker import Finding, Report, finding_to_dict
 
 JSON_SCHEMA = "https://phrase-coach.example/schemas/check-v1.json"
 JSON_VERSION = 1
@@ -54,22 +54,6 @@ def write_text(out: TextIO, results: list[Checked], colour: bool) -> None:
             print(text_line(checked.name, finding, colour), file=out)
 
 
-def finding_json(finding: Finding) -> dict:
-    return {
-        "rule": finding.rule,
-        "category": finding.category,
-        "severity": finding.severity,
-        "message": finding.message,
-        "matched": finding.matched,
-        "start": finding.start,
-        "end": finding.end,
-        "line": finding.line,
-        "column": finding.column,
-        "rewrites": [{"text": r.text, "safe": r.safe} for r in finding.rewrites],
-        "typo": finding.typo,
-    }
-
-
 def to_json(results: list[Checked], skipped: list[dict]) -> dict:
     counts = Counter(f.severity for r in results for f in r.report.findings)
     return {
@@ -81,7 +65,7 @@ def to_json(results: list[Checked], skipped: list[dict]) -> dict:
                 "path": r.name,
                 "lang": r.report.lang,
                 "detected": r.report.detection is not None,
-                "findings": [finding_json(f) for f in r.report.findings],
+                "findings": [finding_to_dict(f) for f in r.report.findings],
                 "moves": [{"move": m.move, "matched": m.matched, "start": m.start, "end": m.end}
                           for m in r.report.moves],
             }

@@ -10,9 +10,8 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from coach.checker import Finding, MoveHit
+from coach.checker import Finding, MoveHit, finding_from_dict, finding_to_dict
 from coach.errors import CoachError
-from coach.phrasebook.model import Rewrite
 
 STATE_VERSION = 1
 
@@ -172,33 +171,3 @@ def _turn_from_dict(data: dict[str, Any]) -> TurnRecord:
     )
 
 
-def finding_to_dict(finding: Finding) -> dict[str, Any]:
-    return {
-        "rule": finding.rule,
-        "category": finding.category,
-        "severity": finding.severity,
-        "message": finding.message,
-        "matched": finding.matched,
-        "start": finding.start,
-        "end": finding.end,
-        "line": finding.line,
-        "column": finding.column,
-        "rewrites": [{"text": r.text, "safe": r.safe} for r in finding.rewrites],
-        "typo": finding.typo,
-    }
-
-
-def finding_from_dict(data: dict[str, Any]) -> Finding:
-    return Finding(
-        rule=str(data["rule"]),
-        category=str(data["category"]),
-        severity=str(data["severity"]),
-        message=str(data["message"]),
-        matched=str(data["matched"]),
-        start=int(data["start"]),
-        end=int(data["end"]),
-        line=int(data["line"]),
-        column=int(data["column"]),
-        rewrites=tuple(Rewrite(str(r["text"]), bool(r["safe"])) for r in data["rewrites"]),
-        typo=bool(data.get("typo", False)),
-    )

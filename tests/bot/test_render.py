@@ -50,3 +50,12 @@ def test_a_draft_is_rewritten_sentence_by_sentence() -> None:
                      "you. Thanks for waiting! I'll update you by 4 pm today.")
     assert sentence_span("One. Two three! Four", 6, 9) == (5, 15)
 
+
+
+def test_long_scenario_ids_get_short_button_data_and_next_follows_them() -> None:
+    long_id = "a-very-long-scenario-identifier-that-does-not-fit-into-telegrams-64-bytes"
+    token = render.scenario_token(long_id, "en")
+    assert token.startswith("sc#") and len(token) <= 64
+    markup = render.final_keyboard("en", long_id, "en").to_dict()["inline_keyboard"][0]
+    assert [b["callback_data"] for b in markup] == [token, "nx" + token[2:]]
+    assert render.final_keyboard("en", "x", "en").to_dict()["inline_keyboard"][0][1]["callback_data"] == "nx:en:x"

@@ -129,8 +129,8 @@ async def on_scenario_button(update: Update, context: ContextTypes.DEFAULT_TYPE,
     data = query.data or ""
     svc = service(context)
     plays = roleplays(context)
-    if data.startswith("nx:"):
-        scenario = await svc.call(plays.next_after, "sc:" + data[3:], who.lang)
+    if data.startswith("nx"):
+        scenario = await svc.call(plays.next_after, "sc" + data[2:], who.lang)
     else:
         scenario = await svc.call(plays.find, data)
     await answer(update)
@@ -368,6 +368,11 @@ async def on_media(update: Update, context: ContextTypes.DEFAULT_TYPE, who: Who)
 @anyone
 async def on_unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE, who: Who) -> None:
     await send(update, context, text(who.lang, "unsupported.command"))
+
+
+async def on_unknown_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A button from an older version of the bot, or from a message long gone: just stop the spinner."""
+    await answer(update)
 
 
 @anyone
