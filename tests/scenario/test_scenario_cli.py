@@ -70,15 +70,15 @@ def test_scenarios_lists_id_title_difficulty_languages(capsys: pytest.CaptureFix
     assert {"angry-client", "delay-notice", "small-order", "unknown-answer", "other-department", "out-of-stock",
             "uncertain-refund", "missed-deadline"} <= set(ids)
     angry = next(line for line in lines if line.startswith("angry-client"))
-    assert "The coffee machine that broke twice" in angry and "medium" in angry and angry.rstrip().endswith("en")
+    assert "The coffee machine that broke twice" in angry and "medium" in angry
     code, out, _ = run(capsys, "scenarios", "--format", "json")
     rows = json.loads(out)["scenarios"]
     assert {"id", "title", "difficulty", "languages", "pass_score"} <= set(rows[0])
+    assert "en" in next(row for row in rows if row["id"] == "angry-client")["languages"]
 
 
 @pytest.mark.parametrize(("argv", "message"), [
     (["play", "angri-client"], "unknown scenario 'angri-client' (did you mean 'angry-client'?)"),
-    (["play", "angry-client", "--lang", "ko"], "scenario 'angry-client' has no 'ko' version; it is written in en"),
     (["play", "angry-client", "--transcript", "no/such/file.txt"], "no such transcript file"),
     (["play", "angry-client", "--format", "json"], "--format json and --check go with --transcript FILE"),
     (["play", "angry-client", "--lang", "xx"], "invalid choice: 'xx'"),
@@ -156,3 +156,17 @@ def test_json_replay_carries_every_turn(capsys: pytest.CaptureFixture[str]) -> N
     assert first["findings"][0]["category"] == "belittling_small_order" and first["findings"][0]["rewrites"]
     assert {"mood_before", "mood_after", "mood_changes", "checklist", "customer_line", "moves"} <= set(first)
     assert data["report"]["retries"] == 1 and data["report"]["version"] == 1
+
+
+def test_a_missing_translation_is_named(tmp_path, monkeypatch: pytest.MonkeyPatch,
+                                        capsys: pytest.CaptureFixture[str]) -> None:
+    import shutil
+
+    from coach.paths import shipped
+
+    (tmp_path / "en").mkdir()
+    shutil.copy(shipped("scenarios") / "en" / "angry-client.yaml", tmp_path / "en")
+    monkeypatch.setenv("COACH_SCENARIOS", str(tmp_path))
+    code, _, err = run(capsys, "play", "angry-client", "--lang", "ko")
+    assert code == 2
+    assert "scenario 'angry-client' has no 'ko' version; it is written in en" in err
