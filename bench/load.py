@@ -245,8 +245,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--learners", type=int, default=200)
     parser.add_argument("--turns", type=int, default=10)
-    parser.add_argument("--think", type=parse_think, default=(3.0, 9.0), metavar="LOW:HIGH",
-                        help="seconds a learner takes to write a reply (default: 3:9)")
+    parser.add_argument("--think", type=parse_think, default=(5.0, 15.0), metavar="LOW:HIGH",
+                        help="seconds a learner takes to read a card and write the next reply (default: 5:15, "
+                        "a brisk human)")
     parser.add_argument("--ramp", type=float, default=20.0, help="seconds over which learners arrive (default 20)")
     parser.add_argument("--max-rate", type=float, default=30.0,
                         help="the bot's overall send limit, messages/s (default 30 as on Telegram; 0 = none)")

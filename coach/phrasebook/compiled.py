@@ -27,7 +27,7 @@ from coach.phrasebook.pattern import (
     Opt,
     PatternError,
     Rx,
-    anchor_keys,
+    anchor,
     compile_pattern,
     literal_words,
 )
@@ -45,6 +45,7 @@ class CompiledPattern:
     source: Pattern
     literal_count: int
     longest_literal: int
+    required: tuple[frozenset[str], ...] = ()  # top-level words one key of which the text must hold
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,7 +63,8 @@ class CompiledPhrasebook:
     book: Phrasebook
     patterns: list[CompiledPattern] = field(default_factory=list)
     index: dict[str, list[CompiledPattern]] = field(default_factory=dict)
-    unanchored: list[CompiledPattern] = field(default_factory=list)
+    unanchored: list[CompiledPattern] = field(default_factory=list)  # may start at any unit
+    regex_anchored: list[tuple[re.Pattern[str], CompiledPattern]] = field(default_factory=list)
     exceptions: dict[str, list[CompiledPattern]] = field(default_factory=dict)  # by owner id
     typo_vocabulary: tuple[str, ...] = ()
     all_keys: frozenset[str] = frozenset()
@@ -90,9 +92,19 @@ class CompiledPhrasebook:
                 entry = words[keys] = self._word_entry(keys)
             entries.append(entry)
         typos = [typo for _, typo in entries]  # per unit: the pattern words it may be a misspelling of
+        # A pattern whose required words are not all in the text cannot match anywhere in it: most
+        # candidates fail this test once per text instead of once per position ("i promise" is
+        # anchored on every "I").
+        present = set().union(*analysis.keys, *typos)
+        possible: dict[int, bool] = {}
         hits: list[Hit] = []
         for i, (candidates, _) in enumerate(entries):
             for pattern in candidates:
+                can = possible.get(id(pattern))
+                if can is None:
+                    can = possible[id(pattern)] = all(not keys.isdisjoint(present) for keys in pattern.required)
+                if not can:
+                    continue
                 hit = self._match(pattern, analysis, typos, i)
                 if hit is not None:
                     hits.append(hit)
@@ -106,6 +118,9 @@ class CompiledPhrasebook:
         candidates: dict[int, CompiledPattern] = {}
         for key in (*keys, *typos):
             for pattern in self.index.get(key, ()):
+                candidates[id(pattern)] = pattern
+        for regex, pattern in self.regex_anchored:  # tried once per distinct word, not per position
+            if regex.fullmatch(keys[0]):
                 candidates[id(pattern)] = pattern
         for pattern in self.unanchored:
             candidates[id(pattern)] = pattern
@@ -249,8 +264,21 @@ def compile_cached(book: Phrasebook) -> CompiledPhrasebook:
     from coach.language.cache import cached_pickle
 
     versions = _analyser_versions()
-    digest = hashlib.sha1(repr((book, versions, __version__)).encode()).hexdigest()[:16]
+    digest = hashlib.sha1(repr((book, versions, __version__, _code_fingerprint())).encode()).hexdigest()[:16]
     return cached_pickle(f"compiled-{book.lang}-{digest}.pickle", lambda: compile_phrasebook(book))
+
+
+@lru_cache(maxsize=1)
+def _code_fingerprint() -> str:
+    """A hash of the modules that shape compiled phrasebooks, so a code change never reads a stale cache."""
+    import hashlib
+    from pathlib import Path
+
+    from coach.language import pipeline
+    from coach.phrasebook import pattern
+
+    sources = (Path(__file__), Path(pattern.__file__), Path(pipeline.__file__))
+    return hashlib.sha1(b"".join(p.read_bytes() for p in sources)).hexdigest()[:12]
 
 
 def _analyser_versions() -> tuple[str, ...]:
@@ -277,12 +305,13 @@ def compile_phrasebook(book: Phrasebook) -> CompiledPhrasebook:
             if pattern is None:
                 continue
             compiled.patterns.append(pattern)
-            keys = anchor_keys(pattern.elements)
-            if keys is None:
+            first = anchor(pattern.elements)
+            if first.anywhere:
                 compiled.unanchored.append(pattern)
             else:
-                for key in keys:
+                for key in first.keys:
                     compiled.index.setdefault(key, []).append(pattern)
+                compiled.regex_anchored.extend((regex, pattern) for regex in first.regexes)
             if getattr(owner, "fuzzy", True) and book.lang != "ko":
                 for lit in literal_words(pattern.elements):
                     if not lit.exact:
@@ -311,7 +340,8 @@ def _compile_one(compiled: CompiledPhrasebook, owner: Rule | Move, source: Patte
         return None
     lits = literal_words(elements)
     longest = max((min(len(k) for k in lit.keys) for lit in lits), default=0)
-    return CompiledPattern(owner, elements, source, len(lits), longest)
+    required = tuple(e.keys for e in elements if isinstance(e, Lit))
+    return CompiledPattern(owner, elements, source, len(lits), longest, required)
 
 
 def _word_set(

@@ -118,20 +118,41 @@ def _compile_spec(spec: str, analyse_word: WordAnalyser) -> list[Element]:
     return [Alt(tuple(sequences))]
 
 
-def anchor_keys(elements: tuple[Element, ...]) -> frozenset[str] | None:
-    """The keys one of which the first matched unit must have, or None when any unit may start a match."""
-    first = elements[0]
-    if isinstance(first, Lit):
-        return first.keys
-    if isinstance(first, Alt):
-        keys: set[str] = set()
-        for seq in first.sequences:
-            seq_keys = anchor_keys(seq) if seq else None
-            if seq_keys is None:
-                return None
-            keys |= seq_keys
-        return frozenset(keys)
-    return None
+@dataclass(frozen=True, slots=True)
+class Anchor:
+    """What the first unit of a match can be: one of these keys, or a unit one of these regexes matches.
+
+    `anywhere` is true when any unit may start a match (a pattern that starts with `*`).
+    """
+
+    keys: frozenset[str] = frozenset()
+    regexes: tuple[re.Pattern[str], ...] = ()
+    anywhere: bool = False
+
+
+def anchor(elements: tuple[Element, ...]) -> Anchor:
+    """The first-unit set of a sequence, looking through optional words and alternatives."""
+    keys: set[str] = set()
+    regexes: list[re.Pattern[str]] = []
+    for element in elements:
+        if isinstance(element, Lit):
+            return Anchor(frozenset(keys | element.keys), tuple(regexes))
+        if isinstance(element, Rx):
+            return Anchor(frozenset(keys), (*regexes, element.regex))
+        if isinstance(element, AnyToken | Gap):
+            return Anchor(anywhere=True)
+        inner = [element.inner] if isinstance(element, Opt) else list(element.sequences)
+        nullable = isinstance(element, Opt)
+        for seq in inner:
+            sub = anchor(seq) if seq else Anchor(anywhere=True)
+            if sub.anywhere:
+                return sub
+            keys |= sub.keys
+            regexes.extend(sub.regexes)
+            nullable = nullable or not any(_consumes_for_sure(e) for e in seq)
+        if not nullable:
+            return Anchor(frozenset(keys), tuple(regexes))
+    return Anchor(anywhere=True)
 
 
 def literal_words(elements: tuple[Element, ...]) -> list[Lit]:
