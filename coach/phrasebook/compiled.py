@@ -1,7 +1,8 @@
-"""A phrasebook compiled for matching: patterns indexed by the key of their first word.
+"""A phrasebook compiled for matching: patterns indexed by the keys of their first two words.
 
-Only the patterns whose first word occurs in a text are tried, so the cost of a check grows with
-the text, not with the number of rules (spaCy's Matcher, by contrast, tries every pattern at every
+At each unit only the patterns that can begin with that unit and the next one are tried ("i will
+call" is tried where "I will" occurs, not at every "I"), so the cost of a check grows with the
+text, not with the number of rules (spaCy's Matcher, by contrast, tries every pattern at every
 token).
 """
 
@@ -10,13 +11,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
+from pathlib import Path
 
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
 from coach.errors import Problem
 from coach.language import lemmas
+from coach.language import pipeline as pipeline_module
 from coach.language.pipeline import Analysis, analyse
+from coach.phrasebook import pattern as pattern_module
 from coach.phrasebook.model import Move, Pattern, Phrasebook, Rule
 from coach.phrasebook.pattern import (
     Alt,
@@ -27,14 +31,17 @@ from coach.phrasebook.pattern import (
     Opt,
     PatternError,
     Rx,
-    anchor,
     compile_pattern,
+    expand_ways,
+    leads,
     literal_words,
+    regex_key,
 )
 
 MIN_TYPO_WORD = 4  # shorter words are too easy to confuse
 MIN_SINGLE_WORD_TYPO = 6  # a one-word pattern tolerates a typo only in a long word
 MAX_CACHED_WORDS = 200_000
+MAX_CACHED_STARTS = 400_000
 CLAUSE_BREAKS = frozenset({",", ";", ":", "—", "–", "，"})
 
 
@@ -46,6 +53,8 @@ class CompiledPattern:
     literal_count: int
     longest_literal: int
     required: tuple[frozenset[str], ...] = ()  # top-level words one key of which the text must hold
+    order: int = 0  # place in the phrasebook: candidates are tried in this order, so results are stable
+    ways: tuple[tuple[Element, ...], ...] = ()  # the elements with `?` and `a|b` spelled out (expand_ways)
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,9 +71,10 @@ class Hit:
 class CompiledPhrasebook:
     book: Phrasebook
     patterns: list[CompiledPattern] = field(default_factory=list)
-    index: dict[str, list[CompiledPattern]] = field(default_factory=dict)
+    by_first: dict[str, list[CompiledPattern]] = field(default_factory=dict)  # tried where the first word is
+    by_pair: dict[tuple[str, str], list[CompiledPattern]] = field(default_factory=dict)  # … the first two words are
     unanchored: list[CompiledPattern] = field(default_factory=list)  # may start at any unit
-    regex_anchored: list[tuple[re.Pattern[str], CompiledPattern]] = field(default_factory=list)
+    regexes: dict[str, re.Pattern[str]] = field(default_factory=dict)  # regex_key → the /regex/ of a pattern
     exceptions: dict[str, list[CompiledPattern]] = field(default_factory=dict)  # by owner id
     typo_vocabulary: tuple[str, ...] = ()
     all_keys: frozenset[str] = frozenset()
@@ -74,9 +84,12 @@ class CompiledPhrasebook:
     negator_after_regexes: tuple[re.Pattern[str], ...] = ()
     hedges: frozenset[str] = frozenset()
     problems: list[Problem] = field(default_factory=list)
-    _words: dict[tuple[str, ...], tuple[tuple[CompiledPattern, ...], tuple[str, ...]]] = field(
+    # Caches, bounded by the vocabulary seen: per distinct word its id, index keys and typos; per pair
+    # of word ids (the second -1 at a sentence's end) the patterns a match may start with there.
+    _words: dict[tuple[str, ...], tuple[int, tuple[str, ...], tuple[str, ...]]] = field(
         default_factory=dict, repr=False
-    )  # per distinct word: candidate patterns and typo; bounded by the vocabulary seen
+    )
+    _starts: dict[tuple[int, int], tuple[CompiledPattern, ...]] = field(default_factory=dict, repr=False)
 
     # -- matching -----------------------------------------------------------------------------
 
@@ -89,20 +102,29 @@ class CompiledPhrasebook:
             if entry is None:
                 if len(words) > MAX_CACHED_WORDS:  # a long-running bot sees an open vocabulary
                     words.clear()
+                    self._starts.clear()
                 entry = words[keys] = self._word_entry(keys)
             entries.append(entry)
-        typos = [typo for _, typo in entries]  # per unit: the pattern words it may be a misspelling of
-        # A pattern whose required words are not all in the text cannot match anywhere in it: most
-        # candidates fail this test once per text instead of once per position ("i promise" is
-        # anchored on every "I").
-        present = set().union(*analysis.keys, *typos)
+        typos = [typo for _, _, typo in entries]  # per unit: the pattern words it may be a misspelling of
+        # A pattern whose required words are not all in the text cannot match anywhere in it.
+        present = set().union(*(lookup for _, lookup, _ in entries))
         possible: dict[int, bool] = {}
+        starts = self._starts
+        sentences = analysis.sentences
+        last = len(entries) - 1
         hits: list[Hit] = []
-        for i, (candidates, _) in enumerate(entries):
+        for i, (word_id, _, _) in enumerate(entries):
+            next_id = entries[i + 1][0] if i < last and sentences[i + 1] == sentences[i] else -1
+            candidates = starts.get((word_id, next_id))
+            if candidates is None:
+                if len(starts) > MAX_CACHED_STARTS:
+                    starts.clear()
+                following = entries[i + 1] if next_id >= 0 else None
+                candidates = starts[(word_id, next_id)] = self._candidates(entries[i], following)
             for pattern in candidates:
-                can = possible.get(id(pattern))
+                can = possible.get(pattern.order)
                 if can is None:
-                    can = possible[id(pattern)] = all(not keys.isdisjoint(present) for keys in pattern.required)
+                    can = possible[pattern.order] = all(not keys.isdisjoint(present) for keys in pattern.required)
                 if not can:
                     continue
                 hit = self._match(pattern, analysis, typos, i)
@@ -110,21 +132,28 @@ class CompiledPhrasebook:
                     hits.append(hit)
         return hits
 
-    def _word_entry(self, keys: tuple[str, ...]) -> tuple[tuple[CompiledPattern, ...], tuple[str, ...]]:
-        """The patterns a word may start (directly or as a typo), and the pattern words it may misspell."""
+    def _word_entry(self, keys: tuple[str, ...]) -> tuple[int, tuple[str, ...], tuple[str, ...]]:
+        """A word's id, the index keys it offers (its keys, the pattern words it may misspell, the keys
+        of the /regexes/ it matches), and those pattern words alone."""
         typos: tuple[str, ...] = ()
         if self.typo_vocabulary and not any(k in self.all_keys for k in keys):
             typos = _typos_of(keys[0], self.book.lang, self.typo_vocabulary)
-        candidates: dict[int, CompiledPattern] = {}
-        for key in (*keys, *typos):
-            for pattern in self.index.get(key, ()):
-                candidates[id(pattern)] = pattern
-        for regex, pattern in self.regex_anchored:  # tried once per distinct word, not per position
-            if regex.fullmatch(keys[0]):
-                candidates[id(pattern)] = pattern
+        matched = tuple(key for key, regex in self.regexes.items() if regex.fullmatch(keys[0]))
+        return len(self._words), (*keys, *typos, *matched), typos
+
+    def _candidates(self, word, following) -> tuple[CompiledPattern, ...]:
+        """The patterns a match may start with at `word` when `following` (or nothing) comes next."""
+        found: dict[int, CompiledPattern] = {}
+        for key in word[1]:
+            for pattern in self.by_first.get(key, ()):
+                found[pattern.order] = pattern
+            if following is not None:
+                for second in following[1]:
+                    for pattern in self.by_pair.get((key, second), ()):
+                        found[pattern.order] = pattern
         for pattern in self.unanchored:
-            candidates[id(pattern)] = pattern
-        return tuple(candidates.values()), typos
+            found[pattern.order] = pattern
+        return tuple(found[order] for order in sorted(found))
 
     def matches_within(self, pattern: CompiledPattern, analysis: Analysis, first: int, last: int) -> bool:
         """Whether `pattern` matches anywhere overlapping units [first, last) of its sentence."""
@@ -142,8 +171,12 @@ class CompiledPhrasebook:
 
     def _match(self, pattern: CompiledPattern, analysis: Analysis, typos: list[tuple[str, ...]], i: int) -> Hit | None:
         fuzzy_ok = getattr(pattern.owner, "fuzzy", True)
-        result = _match_seq(pattern.elements, 0, i, analysis, typos, analysis.sentences[i], fuzzy_ok, 0, 0)
-        if result is None:
+        sentence = analysis.sentences[i]
+        for way in pattern.ways:  # in the order backtracking would try them: the first match wins
+            result = _match_seq(way, i, analysis, typos, sentence, fuzzy_ok, 0, 0)
+            if result is not None:
+                break
+        else:
             return None
         end, typo_count, exact_count = result
         if end == i:
@@ -189,49 +222,48 @@ class CompiledPhrasebook:
 
 
 def _match_seq(
-    elements: tuple[Element, ...], k: int, i: int, analysis: Analysis, typos: list[tuple[str, ...]],
+    elements: tuple[Element, ...], i: int, analysis: Analysis, typos: list[tuple[str, ...]],
     sentence: int, fuzzy_ok: bool, typo_count: int, exact_count: int,
 ) -> tuple[int, int, int] | None:
-    """Backtracking match of elements[k:] from unit i; returns (end, typos used, exact literals)."""
-    if k == len(elements):
-        return i, typo_count, exact_count
-    element = elements[k]
-    rest = elements[k + 1 :]
-    if isinstance(element, Gap):
-        for j in range(i, min(i + element.max_tokens, len(analysis)) + 1):
-            if j > i and analysis.sentences[j - 1] != sentence:
-                break
-            result = _match_seq(rest, 0, j, analysis, typos, sentence, fuzzy_ok, typo_count, exact_count)
+    """Match `elements` from unit i, backtracking only at `...`, `?` and `a|b`; returns
+    (end, typos used, exact literals), or None. Runs once per candidate, so it avoids per-unit calls."""
+    keys, sentences = analysis.keys, analysis.sentences
+    n = len(keys)
+    for k, element in enumerate(elements):
+        kind = element.__class__
+        if kind is Lit or kind is Rx or kind is AnyToken:
+            if i >= n or sentences[i] != sentence:
+                return None
+            unit = keys[i]
+            if kind is Lit:
+                if element.keys.isdisjoint(unit[:1] if element.exact else unit):
+                    if typo_count or not fuzzy_ok or element.exact or element.keys.isdisjoint(typos[i]):
+                        return None
+                    typo_count = 1
+                else:
+                    exact_count += 1
+            elif kind is Rx:
+                if not element.regex.fullmatch(unit[0]):
+                    return None
+                exact_count += 1
+            i += 1
+            continue
+        rest = elements[k + 1 :]
+        if kind is Gap:
+            for j in range(i, min(i + element.max_tokens, n) + 1):
+                if j > i and sentences[j - 1] != sentence:
+                    break
+                result = _match_seq(rest, j, analysis, typos, sentence, fuzzy_ok, typo_count, exact_count)
+                if result is not None:
+                    return result
+            return None
+        ways = (element.inner + rest, rest) if kind is Opt else tuple(seq + rest for seq in element.sequences)
+        for way in ways:
+            result = _match_seq(way, i, analysis, typos, sentence, fuzzy_ok, typo_count, exact_count)
             if result is not None:
                 return result
         return None
-    if isinstance(element, Opt):
-        taken = _match_seq(element.inner + rest, 0, i, analysis, typos, sentence, fuzzy_ok, typo_count, exact_count)
-        if taken is not None:
-            return taken
-        return _match_seq(rest, 0, i, analysis, typos, sentence, fuzzy_ok, typo_count, exact_count)
-    if isinstance(element, Alt):
-        for seq in element.sequences:
-            result = _match_seq(seq + rest, 0, i, analysis, typos, sentence, fuzzy_ok, typo_count, exact_count)
-            if result is not None:
-                return result
-        return None
-    if i >= len(analysis) or analysis.sentences[i] != sentence:
-        return None
-    unit_keys = analysis.keys[i]
-    if isinstance(element, AnyToken):
-        return _match_seq(rest, 0, i + 1, analysis, typos, sentence, fuzzy_ok, typo_count, exact_count)
-    if isinstance(element, Rx):
-        if element.regex.fullmatch(unit_keys[0]):
-            return _match_seq(rest, 0, i + 1, analysis, typos, sentence, fuzzy_ok, typo_count, exact_count + 1)
-        return None
-    assert isinstance(element, Lit)
-    keys = element.keys
-    if unit_keys[0] in keys if element.exact else any(key in keys for key in unit_keys):
-        return _match_seq(rest, 0, i + 1, analysis, typos, sentence, fuzzy_ok, typo_count, exact_count + 1)
-    if fuzzy_ok and not typo_count and not element.exact and any(t in keys for t in typos[i]):
-        return _match_seq(rest, 0, i + 1, analysis, typos, sentence, fuzzy_ok, 1, exact_count)
-    return None
+    return i, typo_count, exact_count
 
 
 @lru_cache(maxsize=65_536)
@@ -264,21 +296,20 @@ def compile_cached(book: Phrasebook) -> CompiledPhrasebook:
     from coach.language.cache import cached_pickle
 
     versions = _analyser_versions()
-    digest = hashlib.sha1(repr((book, versions, __version__, _code_fingerprint())).encode()).hexdigest()[:16]
+    digest = hashlib.sha1(repr((book, versions, __version__, _CODE_FINGERPRINT)).encode()).hexdigest()[:16]
     return cached_pickle(f"compiled-{book.lang}-{digest}.pickle", lambda: compile_phrasebook(book))
 
 
-@lru_cache(maxsize=1)
-def _code_fingerprint() -> str:
-    """A hash of the modules that shape compiled phrasebooks, so a code change never reads a stale cache."""
+def _source_fingerprint(*modules_files: str) -> str:
     import hashlib
-    from pathlib import Path
 
-    from coach.language import pipeline
-    from coach.phrasebook import pattern
+    return hashlib.sha1(b"".join(Path(f).read_bytes() for f in modules_files)).hexdigest()[:12]
 
-    sources = (Path(__file__), Path(pattern.__file__), Path(pipeline.__file__))
-    return hashlib.sha1(b"".join(p.read_bytes() for p in sources)).hexdigest()[:12]
+
+# A hash of the modules that shape compiled phrasebooks, so a code change never reads a stale cache.
+# Taken when this module is imported (not when a cache is first used), so that a process started
+# before an edit never files what its old code built under the new code's name.
+_CODE_FINGERPRINT = _source_fingerprint(__file__, pattern_module.__file__, pipeline_module.__file__)
 
 
 def _analyser_versions() -> tuple[str, ...]:
@@ -305,13 +336,14 @@ def compile_phrasebook(book: Phrasebook) -> CompiledPhrasebook:
             if pattern is None:
                 continue
             compiled.patterns.append(pattern)
-            first = anchor(pattern.elements)
-            if first.anywhere:
+            start = leads(pattern.elements)
+            if start.anywhere:
                 compiled.unanchored.append(pattern)
-            else:
-                for key in first.keys:
-                    compiled.index.setdefault(key, []).append(pattern)
-                compiled.regex_anchored.extend((regex, pattern) for regex in first.regexes)
+            for key in start.firsts:
+                compiled.by_first.setdefault(key, []).append(pattern)
+            for pair in start.pairs:
+                compiled.by_pair.setdefault(pair, []).append(pattern)
+            compiled.regexes.update((regex_key(rx.regex), rx.regex) for rx in _regexes(pattern.elements))
             if getattr(owner, "fuzzy", True) and book.lang != "ko":
                 for lit in literal_words(pattern.elements):
                     if not lit.exact:
@@ -320,9 +352,7 @@ def compile_phrasebook(book: Phrasebook) -> CompiledPhrasebook:
             pattern = _compile_one(compiled, owner, source, analyser)
             if pattern is not None:
                 compiled.exceptions.setdefault(owner.id, []).append(pattern)
-    compiled.all_keys = frozenset(compiled.index) | frozenset(
-        k for p in compiled.patterns for lit in literal_words(p.elements) for k in lit.keys
-    )
+    compiled.all_keys = frozenset(k for p in compiled.patterns for lit in literal_words(p.elements) for k in lit.keys)
     compiled.typo_vocabulary = tuple(sorted(typo_words))
     context = book.context
     compiled.negators, compiled.negator_regexes = _word_set(compiled, context.negators, analyser)
@@ -340,8 +370,24 @@ def _compile_one(compiled: CompiledPhrasebook, owner: Rule | Move, source: Patte
         return None
     lits = literal_words(elements)
     longest = max((min(len(k) for k in lit.keys) for lit in lits), default=0)
-    required = tuple(e.keys for e in elements if isinstance(e, Lit))
-    return CompiledPattern(owner, elements, source, len(lits), longest, required)
+    required = tuple(e.keys if isinstance(e, Lit) else frozenset({regex_key(e.regex)})
+                     for e in elements if isinstance(e, Lit | Rx))
+    return CompiledPattern(owner, elements, source, len(lits), longest, required, len(compiled.patterns),
+                           expand_ways(elements))
+
+
+def _regexes(elements: tuple[Element, ...]) -> list[Rx]:
+    """Every /regex/ element, including those inside alternatives and optionals."""
+    found: list[Rx] = []
+    for element in elements:
+        if isinstance(element, Rx):
+            found.append(element)
+        elif isinstance(element, Opt):
+            found.extend(_regexes(element.inner))
+        elif isinstance(element, Alt):
+            for seq in element.sequences:
+                found.extend(_regexes(seq))
+    return found
 
 
 def _word_set(

@@ -118,41 +118,101 @@ def _compile_spec(spec: str, analyse_word: WordAnalyser) -> list[Element]:
     return [Alt(tuple(sequences))]
 
 
-@dataclass(frozen=True, slots=True)
-class Anchor:
-    """What the first unit of a match can be: one of these keys, or a unit one of these regexes matches.
+MAX_LEAD_PAIRS = 4096  # beyond this many first-two-word combinations a pattern is indexed by its first word
 
-    `anywhere` is true when any unit may start a match (a pattern that starts with `*`).
+
+def regex_key(regex: re.Pattern[str]) -> str:
+    """The index key standing for "a unit this /regex/ matches" (no real word starts with NUL)."""
+    return "\x00" + regex.pattern
+
+
+@dataclass(frozen=True, slots=True)
+class Leads:
+    """How a match of a pattern can begin, for indexing.
+
+    `pairs`: (key of the first unit, key of the second unit) for matches of two units or more;
+    `firsts`: keys of a first unit that may be a whole match, or whose second unit can't be listed
+    (`*` or `...` follows); `anywhere`: any unit may begin a match (the pattern starts with `*`).
+    Keys of /regex/ elements are `regex_key`s.
     """
 
-    keys: frozenset[str] = frozenset()
-    regexes: tuple[re.Pattern[str], ...] = ()
+    firsts: frozenset[str] = frozenset()
+    pairs: frozenset[tuple[str, str]] = frozenset()
     anywhere: bool = False
 
 
-def anchor(elements: tuple[Element, ...]) -> Anchor:
-    """The first-unit set of a sequence, looking through optional words and alternatives."""
-    keys: set[str] = set()
-    regexes: list[re.Pattern[str]] = []
+def leads(elements: tuple[Element, ...]) -> Leads:
+    """The first one or two units a match of `elements` can begin with, looking through `?` and `a|b`."""
+    heads = _heads(elements)
+    if heads is None:
+        return Leads(anywhere=True)
+    firsts: set[str] = set()
+    pairs: set[tuple[str, str]] = set()
+    for first, rest in heads:
+        if first is None:  # cannot happen (compile_pattern requires a word), but stay correct
+            return Leads(anywhere=True)
+        first_keys = _keys(first)
+        seconds = _heads(rest)
+        # After the first word comes `*` or `...`, or the match may end there: index it by that word.
+        if seconds is None or any(second is None for second, _ in seconds):
+            firsts |= first_keys
+            continue
+        combos = {(a, b) for second, _ in seconds for a in first_keys for b in _keys(second)}  # type: ignore[arg-type]
+        if len(pairs) + len(combos) > MAX_LEAD_PAIRS:
+            firsts |= first_keys
+        else:
+            pairs |= combos
+    return Leads(frozenset(firsts), frozenset(pairs))
+
+
+def _keys(element: Lit | Rx) -> frozenset[str]:
+    return element.keys if isinstance(element, Lit) else frozenset({regex_key(element.regex)})
+
+
+_MAX_HEADS = 64
+
+
+def _heads(elements: tuple[Element, ...]) -> list[tuple[Lit | Rx | None, tuple[Element, ...]]] | None:
+    """Each way the sequence can begin: (the first unit's element, what follows it); (None, ()) when it
+    can be empty; None when any unit may come first (`*`, `...`) or there are too many ways."""
+    found: list[tuple[Lit | Rx | None, tuple[Element, ...]]] = []
+    pending = [elements]
+    while pending:
+        seq = pending.pop()
+        if not seq:
+            found.append((None, ()))
+        elif isinstance(seq[0], Lit | Rx):
+            found.append((seq[0], seq[1:]))
+        elif isinstance(seq[0], Opt):
+            pending += [seq[0].inner + seq[1:], seq[1:]]
+        elif isinstance(seq[0], Alt):
+            pending += [alternative + seq[1:] for alternative in seq[0].sequences]
+        else:
+            return None
+        if len(found) + len(pending) > _MAX_HEADS:
+            return None
+    return found
+
+
+MAX_WAYS = 32
+
+
+def expand_ways(elements: tuple[Element, ...]) -> tuple[tuple[Element, ...], ...]:
+    """The sequences `?` and `a|b` stand for, in the order a backtracking match tries them
+    (`a? b` → `a b`, `b`), so most candidates match in one pass; past MAX_WAYS, the elements as
+    they are (the matcher backtracks through them)."""
+    ways: list[tuple[Element, ...]] = [()]
     for element in elements:
-        if isinstance(element, Lit):
-            return Anchor(frozenset(keys | element.keys), tuple(regexes))
-        if isinstance(element, Rx):
-            return Anchor(frozenset(keys), (*regexes, element.regex))
-        if isinstance(element, AnyToken | Gap):
-            return Anchor(anywhere=True)
-        inner = [element.inner] if isinstance(element, Opt) else list(element.sequences)
-        nullable = isinstance(element, Opt)
-        for seq in inner:
-            sub = anchor(seq) if seq else Anchor(anywhere=True)
-            if sub.anywhere:
-                return sub
-            keys |= sub.keys
-            regexes.extend(sub.regexes)
-            nullable = nullable or not any(_consumes_for_sure(e) for e in seq)
-        if not nullable:
-            return Anchor(frozenset(keys), tuple(regexes))
-    return Anchor(anywhere=True)
+        if isinstance(element, Opt):
+            options = [*expand_ways(element.inner), ()]
+        elif isinstance(element, Alt):
+            options = [way for seq in element.sequences for way in expand_ways(seq)]
+        else:
+            options = [(element,)]
+        ways = [way + option for way in ways for option in options]
+        if len(ways) > MAX_WAYS:
+            return (elements,)
+    return tuple(ways)
 
 
 def literal_words(elements: tuple[Element, ...]) -> list[Lit]:
