@@ -108,7 +108,7 @@ class CompiledPhrasebook:
         typos = [typo for _, _, typo in entries]  # per unit: the pattern words it may be a misspelling of
         # A pattern whose required words are not all in the text cannot match anywhere in it.
         present = set().union(*(lookup for _, lookup, _ in entries))
-        possible: dict[int, bool] = {}
+        possible: list[bool | None] = [None] * len(self.patterns)  # by pattern order, worked out when first needed
         starts = self._starts
         sentences = analysis.sentences
         last = len(entries) - 1
@@ -122,9 +122,9 @@ class CompiledPhrasebook:
                 following = entries[i + 1] if next_id >= 0 else None
                 candidates = starts[(word_id, next_id)] = self._candidates(entries[i], following)
             for pattern in candidates:
-                can = possible.get(pattern.order)
+                can = possible[pattern.order]
                 if can is None:
-                    can = possible[pattern.order] = all(not keys.isdisjoint(present) for keys in pattern.required)
+                    can = possible[pattern.order] = not any(map(present.isdisjoint, pattern.required))
                 if not can:
                     continue
                 hit = self._match(pattern, analysis, typos, i)
