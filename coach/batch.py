@@ -21,8 +21,8 @@ def check_documents(documents: Sequence, phrasebook_dirs: Sequence[Path], disabl
     if jobs == 1 or len(texts) < 2 * CHUNK:
         checker = Checker.lazy(phrasebook_dirs, disabled)
         reports = []
-        for i, text in enumerate(texts, start=1):
-            reports.append(checker.check(text, lang))
+        for i, report in enumerate(checker.check_many(texts, lang), start=1):
+            reports.append(report)
             if progress and (i % 16 == 0 or i == len(texts)):
                 progress(i)
         return reports
@@ -45,4 +45,4 @@ def _init_worker(phrasebook_dirs: list[Path], disabled: list[str]) -> None:
 
 def _check_chunk(texts: list[str], lang: str | None) -> list[Report]:
     assert _WORKER is not None
-    return [_WORKER.check(text, lang) for text in texts]
+    return list(_WORKER.check_many(texts, lang))

@@ -7,7 +7,7 @@ caller's own text and rewrites.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -15,8 +15,8 @@ from typing import Any
 from coach.errors import CoachError
 from coach.language import LANGUAGES
 from coach.language.detect import Detection, detect_language
-from coach.language.normalize import nfc
-from coach.language.pipeline import Analysis, analyse
+from coach.language.normalize import Normalized, nfc
+from coach.language.pipeline import Analysis, analyse_many
 from coach.phrasebook.compiled import CompiledPhrasebook, Hit, compile_cached
 from coach.phrasebook.loader import LoadResult, load_phrasebooks
 from coach.phrasebook.model import Move, Rewrite, Rule, severity_rank
@@ -148,18 +148,40 @@ class Checker:
 
     def check(self, text: str, lang: str | None = None) -> Report:
         """Check one text. `lang=None` detects the language among the six."""
-        detection = None
-        if lang is None:
-            detection = detect_language(text, self.default_lang)
-            if detection.lang is None:
-                return Report(None, detection=detection)
-            lang = detection.lang
-        if lang not in LANGUAGES:
-            raise CoachError(f"unsupported language '{lang}'; use one of {', '.join(LANGUAGES)}")
-        if len(text) > CHUNK_CHARS:
-            return self._check_long(text, lang, detection)
-        normalized = nfc(blank_quoted(text))
-        analysis = analyse(normalized.text, lang)
+        return next(self.check_many([text], lang))
+
+    def check_many(self, texts: Iterable[str], lang: str | None = None) -> Iterator[Report]:
+        """Check many texts, yielding their reports in order (the same reports as `check`).
+
+        Each language's texts are analysed as one batch: Korean ones by Kiwi on its worker threads,
+        ahead of the matching done here.
+        """
+        planned: list[tuple[str, str | None, Detection | None]] = []
+        batches: dict[str, list[str]] = {}
+        for text in texts:
+            detection = None
+            chosen = lang
+            if chosen is None:
+                detection = detect_language(text, self.default_lang)
+                chosen = detection.lang
+            if chosen is not None and chosen not in LANGUAGES:
+                raise CoachError(f"unsupported language '{chosen}'; use one of {', '.join(LANGUAGES)}")
+            planned.append((text, chosen, detection))
+            if chosen is not None and len(text) <= CHUNK_CHARS:
+                batches.setdefault(chosen, []).append(nfc(blank_quoted(text)))
+        normalized = {batch_lang: iter(batch) for batch_lang, batch in batches.items()}
+        analyses = {code: analyse_many([n.text for n in batch], code) for code, batch in batches.items()}
+        for text, chosen, detection in planned:
+            if chosen is None:
+                yield Report(None, detection=detection)
+            elif len(text) > CHUNK_CHARS:
+                yield self._check_long(text, chosen, detection)
+            else:
+                yield self._report(text, next(normalized[chosen]), next(analyses[chosen]), detection)
+
+    def _report(self, text: str, normalized: Normalized, analysis: Analysis, detection: Detection | None) -> Report:
+        """Rules and moves matched in an analysed text, filtered by context, with spans in `text`."""
+        lang = analysis.lang
         compiled = self.compiled(lang)
         hits = compiled.find(analysis)
         move_hits = [h for h in hits if isinstance(h.pattern.owner, Move) and self._holds(compiled, analysis, h)]

@@ -89,3 +89,20 @@ def test_other_languages_are_detected_and_refused(basic_checker: Checker) -> Non
     report = basic_checker.check("Merci beaucoup pour votre patience, nous revenons vers vous demain.")
     assert report.lang is None and report.detection is not None and report.detection.other == "fr"
     assert basic_checker.check("Please calm down, I promise it is fine.").lang == "en"
+
+
+def test_checking_many_texts_gives_the_reports_of_checking_each(shipped_checker: Checker) -> None:
+    texts = [
+        "고객님, 내일까지 꼭 보내 드린다고 약속드립니다.",
+        "I promise it will arrive tomorrow. Calm down, please.",
+        "Bonjour, je vous écris au sujet de ma commande de la semaine dernière.",
+        "죄송합니다, 고객님. 그건 제 담당이 아닙니다.",
+        "Sorry, that's not my job. " * 3000,  # longer than one chunk: checked piece by piece
+        "",
+    ]
+    one_by_one = [shipped_checker.check(text) for text in texts]
+    assert list(shipped_checker.check_many(texts)) == one_by_one
+    assert [r.lang for r in one_by_one][:5] == ["ko", "en", None, "ko", "en"]
+    assert one_by_one[0].findings and one_by_one[3].findings and len(one_by_one[4].findings) >= 3000
+    korean = [text for text in texts if text.startswith(("고객님", "죄송"))] * 20
+    assert list(shipped_checker.check_many(korean, "ko")) == [shipped_checker.check(t, "ko") for t in korean]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 
@@ -23,9 +24,17 @@ def _kiwi():
 
 def morphemes(text: str) -> list[Morpheme]:
     """Kiwi's best analysis of the text; contracted morphemes may share characters."""
-    return [
-        Morpheme(tok.form, tok.tag, tok.start, tok.start + tok.len) for tok in _kiwi().tokenize(text)
-    ]
+    return _morphemes(_kiwi().tokenize(text))
+
+
+def morphemes_many(texts: list[str]) -> Iterator[list[Morpheme]]:
+    """morphemes() for many texts, in order, analysed ahead on Kiwi's worker threads."""
+    for tokens in _kiwi().tokenize(texts):
+        yield _morphemes(tokens)
+
+
+def _morphemes(tokens) -> list[Morpheme]:
+    return [Morpheme(tok.form, tok.tag, tok.start, tok.start + tok.len) for tok in tokens]
 
 
 def warm_up() -> None:

@@ -9,6 +9,7 @@ use and are cached for the life of the process.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
 from typing import NamedTuple
@@ -115,6 +116,15 @@ class KiwiTokenizer:
         self.vocab = vocab
 
     def __call__(self, text: str):
+        return self._doc(text, korean.morphemes(text))
+
+    def pipe(self, texts: Iterable[str]) -> Iterator:
+        """Docs for many texts, analysed by Kiwi on its worker threads while the caller goes on."""
+        pending = list(texts)
+        for text, morphs in zip(pending, korean.morphemes_many(pending), strict=True):
+            yield self._doc(text, morphs)
+
+    def _doc(self, text: str, morphs: list[korean.Morpheme]):
         from spacy.tokens import Doc
 
         words: list[str] = []
@@ -126,7 +136,7 @@ class KiwiTokenizer:
                 words.append(piece)
                 spaces.append(False)
         doc = Doc(self.vocab, words=words, spaces=spaces)
-        doc.user_data["morphemes"] = korean.morphemes(text)
+        doc.user_data["morphemes"] = morphs
         return doc
 
     # spaCy serialisation hooks (nothing to save: Kiwi's model ships in kiwipiepy-model).
@@ -229,9 +239,8 @@ def _lean_indonesian():
 def analyse(text: str, lang: str) -> Analysis:
     """Tokenise and lemmatise `text` (already NFC) into units and sentences."""
     nlp = pipeline(lang)
-    if lang == "ko":
-        doc = nlp(text)
-        return _korean_analysis(text, doc.user_data.get("morphemes", []))
+    if lang == "ko":  # the units are Kiwi's morphemes, which the tokenizer keeps on the Doc
+        return _korean_analysis(text, nlp.make_doc(text).user_data["morphemes"])
     # The hot path tokenises with the pipeline's tokenizer and reads lemmas from the same per-word
     # table the coach_lemmatizer component fills, instead of writing them into the Doc and reading
     # them back (that round trip cost more than the tokenizer).
@@ -270,6 +279,17 @@ def analyse(text: str, lang: str) -> Analysis:
                 questions.add(sentence)
             sentence += 1
     return Analysis(text, lang, keys, starts, ends, sentences, frozenset(questions))
+
+
+def analyse_many(texts: list[str], lang: str) -> Iterator[Analysis]:
+    """analyse() for many texts, in order. Korean texts go through Kiwi in one batch on its worker
+    threads (C++, outside the GIL), so the morphemes of the next texts are ready while this thread
+    matches the current one."""
+    if lang != "ko":
+        yield from (analyse(text, lang) for text in texts)
+        return
+    for text, doc in zip(texts, pipeline(lang).tokenizer.pipe(texts), strict=True):
+        yield _korean_analysis(text, doc.user_data["morphemes"])
 
 
 def _korean_analysis(text: str, morphs: list[korean.Morpheme]) -> Analysis:
