@@ -40,6 +40,7 @@ from coach.phrasebook.pattern import (
 
 MIN_TYPO_WORD = 4  # shorter words are too easy to confuse
 MIN_SINGLE_WORD_TYPO = 6  # a one-word pattern tolerates a typo only in a long word
+LONG_TYPO_WORD = 9  # from this length a word may be two edits from the pattern word ("sepasang" ≠ "sekarang")
 MAX_CACHED_WORDS = 200_000
 MAX_CACHED_STARTS = 400_000
 CLAUSE_BREAKS = frozenset({",", ";", ":", "—", "–", "，"})
@@ -273,9 +274,11 @@ def _typos_of(word: str, lang: str, vocabulary: tuple[str, ...]) -> tuple[str, .
         return ()
     if lemmas.is_known(word, lang):
         return ()
-    limit = 1 if len(word) < 8 else 2
+    limit = 1 if len(word) < LONG_TYPO_WORD else 2
     found = process.extract(word, vocabulary, scorer=Levenshtein.distance, score_cutoff=limit, limit=None)
-    return tuple(candidate for candidate, _, _ in found)
+    # People rarely get a word's first letter wrong; a different one usually means another word
+    # (Indonesian "mengirimkan" is not a typo of "dikirimkan").
+    return tuple(candidate for candidate, _, _ in found if candidate[0] == word[0])
 
 
 def analyse_word(lang: str):
