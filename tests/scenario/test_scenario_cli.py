@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from coach.cli.main import main
+from coach.language import LANGUAGES
 from coach.paths import shipped
 from coach.scenario.transcript import read_transcript
 
@@ -45,10 +46,14 @@ def test_golden_transcripts_replay_as_expected(path: Path, capsys: pytest.Captur
     assert "Traceback" not in err
 
 
-def test_every_english_scenario_has_a_passing_and_a_failing_transcript() -> None:
-    names = {p.name for p in TRANSCRIPTS if p.parent.parent.name == "en"}
-    for scenario in sorted(shipped("scenarios").glob("en/*.yaml")):
-        assert f"{scenario.stem}.pass.txt" in names and f"{scenario.stem}.fail.txt" in names, scenario.stem
+def test_every_scenario_in_every_language_has_a_passing_and_a_failing_transcript() -> None:
+    scenarios = sorted(shipped("scenarios").glob("*/*.yaml"))
+    assert {p.parent.name for p in scenarios} == set(LANGUAGES)
+    transcripts = {(p.parent.parent.name, p.name) for p in TRANSCRIPTS}
+    for scenario in scenarios:
+        lang = scenario.parent.name
+        assert (lang, f"{scenario.stem}.pass.txt") in transcripts, scenario
+        assert (lang, f"{scenario.stem}.fail.txt") in transcripts, scenario
 
 
 def test_a_real_process_replays_a_transcript_with_check() -> None:

@@ -33,10 +33,13 @@ def test_every_shipped_scenario_lints_clean(shipped_checker: Checker) -> None:
     assert result.scenarios >= len(REQUIRED_IDS)
 
 
-def test_the_english_scenarios_are_all_there_with_good_and_bad_endings(shipped_checker: Checker) -> None:
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_every_language_has_every_scenario_with_good_and_bad_endings(lang: str, shipped_checker: Checker) -> None:
     loaded = load_scenarios([shipped("scenarios")])
-    for scenario_id in REQUIRED_IDS:
-        scenario = loaded.get(scenario_id, "en")
+    english = {scenario_id for scenario_id, scenario_lang in loaded.scenarios if scenario_lang == "en"}
+    assert english >= set(REQUIRED_IDS)
+    for scenario_id in sorted(english):
+        scenario = loaded.get(scenario_id, lang)
         goods = [e for e in scenario.endings.values() if e.good]
         assert len(goods) >= 2 and len(scenario.endings) - len(goods) >= 1, scenario_id
         assert all(n.model_answer and n.hint for n in scenario.nodes.values())
