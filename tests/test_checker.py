@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 from coach.checker import Checker
 
 
@@ -106,3 +109,20 @@ def test_checking_many_texts_gives_the_reports_of_checking_each(shipped_checker:
     assert one_by_one[0].findings and one_by_one[3].findings and len(one_by_one[4].findings) >= 3000
     korean = [text for text in texts if text.startswith(("고객님", "죄송"))] * 20
     assert list(shipped_checker.check_many(korean, "ko")) == [shipped_checker.check(t, "ko") for t in korean]
+
+
+def test_forked_workers_check_korean_after_the_parent_used_kiwis_threads() -> None:
+    # A forked child inherits Kiwi without its worker threads; batching there would wait forever.
+    code = (
+        "from coach.batch import check_documents\nfrom coach.checker import Checker\n"
+        "from coach.paths import shipped\nfrom types import SimpleNamespace\n"
+        "texts = ['고객님, 내일까지 꼭 보내 드린다고 약속드립니다.', '그건 제 담당이 아닙니다.'] * 100\n"
+        "checker = Checker.from_paths([shipped('phrasebooks')], langs=['ko'])\n"
+        "parent = list(checker.check_many(texts, 'ko'))\n"
+        "children = check_documents([SimpleNamespace(text=t) for t in texts], [shipped('phrasebooks')], (), 'ko', 2)\n"
+        "assert [r.findings for r in children] == [r.findings for r in parent]\n"
+        "print(len(children))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=180)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "200"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
@@ -19,17 +20,21 @@ class Morpheme:
 def _kiwi():
     from kiwipiepy import Kiwi
 
-    return Kiwi(num_workers=-1)
+    return Kiwi(num_workers=-1), os.getpid()  # a forked child inherits it without its worker threads
 
 
 def morphemes(text: str) -> list[Morpheme]:
     """Kiwi's best analysis of the text; contracted morphemes may share characters."""
-    return _morphemes(_kiwi().tokenize(text))
+    return _morphemes(_kiwi()[0].tokenize(text))
 
 
 def morphemes_many(texts: list[str]) -> Iterator[list[Morpheme]]:
     """morphemes() for many texts, in order, analysed ahead on Kiwi's worker threads."""
-    for tokens in _kiwi().tokenize(texts):
+    kiwi, owner = _kiwi()
+    if owner != os.getpid():  # in a forked worker, Kiwi's thread pool is gone: one text at a time
+        yield from (_morphemes(kiwi.tokenize(text)) for text in texts)
+        return
+    for tokens in kiwi.tokenize(texts):
         yield _morphemes(tokens)
 
 
