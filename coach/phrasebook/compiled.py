@@ -17,6 +17,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
 from coach.errors import Problem
+from coach.language import korean as korean_module
 from coach.language import lemmas
 from coach.language import pipeline as pipeline_module
 from coach.language.pipeline import Analysis, analyse
@@ -312,7 +313,8 @@ def _source_fingerprint(*modules_files: str) -> str:
 # A hash of the modules that shape compiled phrasebooks, so a code change never reads a stale cache.
 # Taken when this module is imported (not when a cache is first used), so that a process started
 # before an edit never files what its old code built under the new code's name.
-_CODE_FINGERPRINT = _source_fingerprint(__file__, pattern_module.__file__, pipeline_module.__file__)
+_CODE_FINGERPRINT = _source_fingerprint(__file__, pattern_module.__file__, pipeline_module.__file__,
+                                        korean_module.__file__)
 
 
 def _analyser_versions() -> tuple[str, ...]:
