@@ -20,9 +20,9 @@ class Morpheme:
 def _kiwi():
     from kiwipiepy import Kiwi
 
-    # The multi-word dictionary (proper names with spaces) costs 190 MB and no rule needs it. The pid:
-    # a forked child inherits this Kiwi without its worker threads.
-    return Kiwi(num_workers=-1, load_multi_dict=False), os.getpid()
+    # Kiwi's extra dictionaries (Wikipedia titles, multi-word proper names) cost 250 MB and no rule
+    # needs a proper name. The pid: a forked child inherits this Kiwi without its worker threads.
+    return Kiwi(num_workers=-1, load_default_dict=False, load_multi_dict=False), os.getpid()
 
 
 def morphemes(text: str) -> list[Morpheme]:

@@ -1,36 +1,109 @@
 """Lemmas for en, da, id, tr, hi from simplemma's installed dictionaries.
 
 simplemma decodes its lzma dictionaries in Python on every start (0.4 s for English, 2.3 s for
-Turkish); the decoded table is cached as a pickle so later starts take a few milliseconds.
+Turkish) into dicts of 60–140 MB each. Decoded once, a table is kept as a read-only SQLite file in
+the cache folder and looked up there: a few pages in memory instead of the whole table, and a
+start that opens a file instead of decoding one. Lookups are rare after warm-up, since the
+pipeline caches what it learns per word. Without a usable cache folder the table stays in memory.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import os
+import sqlite3
+import tempfile
+import threading
+from collections.abc import Iterator, Mapping
 from functools import cache
+from pathlib import Path
 
 import simplemma
 from simplemma.strategies import DefaultStrategy, DictionaryLookupStrategy
 from simplemma.strategies.dictionaries.dictionary_factory import (
     CachingDictionaryFactory,
+    DecodedStrMapping,
     MappingStrToByteString,
     _load_dictionary_from_disk,
 )
 
-from coach.language.cache import cached_pickle
+from coach.language.cache import cache_dir
 
 _SIMPLEMMA_VERSION = getattr(simplemma, "__version__", "0")
 
 
-class _PickleCachedDictionaries(CachingDictionaryFactory):
+class _SqliteTable(DecodedStrMapping):
+    """A word → lemma table in a read-only SQLite file; one connection per thread and process."""
+
+    def __init__(self, path: Path) -> None:
+        self._path = path
+        self._local = threading.local()
+
+    def _rows(self) -> sqlite3.Connection:
+        local = self._local
+        if getattr(local, "pid", None) != os.getpid():  # a forked child opens its own
+            local.connection = sqlite3.connect(f"file:{self._path}?mode=ro&immutable=1", uri=True)
+            local.pid = os.getpid()
+        return local.connection
+
+    def _lookup(self, key: str) -> str | None:
+        row = self._rows().execute("SELECT lemma FROM lemmas WHERE word = ?", (key,)).fetchone()
+        return row[0] if row else None
+
+    def __iter__(self) -> Iterator[str]:
+        return (word for (word,) in self._rows().execute("SELECT word FROM lemmas"))
+
+    def __len__(self) -> int:
+        return self._rows().execute("SELECT count(*) FROM lemmas").fetchone()[0]
+
+
+def _table_file(lang: str) -> Path | None:
+    """The language's table as an SQLite file in the cache folder, written on first use; None if it can't be."""
+    folder = cache_dir()
+    if folder is None:
+        return None
+    path = folder / f"simplemma-{_SIMPLEMMA_VERSION}-{lang}.sqlite"
+    if path.is_file():
+        if _readable(path):
+            return path
+        path.unlink(missing_ok=True)  # truncated or damaged: build it again
+    temporary = None
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=folder, suffix=".sqlite")
+        os.close(handle)
+        db = sqlite3.connect(temporary)
+        db.execute("PRAGMA journal_mode = OFF")
+        db.execute("CREATE TABLE lemmas (word TEXT PRIMARY KEY, lemma TEXT NOT NULL) WITHOUT ROWID")
+        rows = ((word.decode(), lemma.decode()) for word, lemma in _load_dictionary_from_disk(lang).items())
+        db.executemany("INSERT INTO lemmas VALUES (?, ?)", rows)
+        db.commit()
+        db.close()
+        os.replace(temporary, path)  # whole or not at all, even with several processes racing
+    except (OSError, sqlite3.Error):
+        if temporary is not None:
+            Path(temporary).unlink(missing_ok=True)
+        return None
+    return path
+
+
+def _readable(path: Path) -> bool:
+    try:
+        with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as db:
+            db.execute("SELECT lemma FROM lemmas LIMIT 1").fetchall()
+        return True
+    except sqlite3.Error:
+        return False
+
+
+class _DiskDictionaries(CachingDictionaryFactory):
     def _get_dictionary_uncached(self, lang: str) -> Mapping[str, str]:
-        table = cached_pickle(
-            f"simplemma-{_SIMPLEMMA_VERSION}-{lang}.pickle", lambda: _load_dictionary_from_disk(lang)
-        )
-        return MappingStrToByteString(table)
+        path = _table_file(lang)
+        if path is None:
+            return MappingStrToByteString(_load_dictionary_from_disk(lang))
+        return _SqliteTable(path)
 
 
-_FACTORY = _PickleCachedDictionaries()
+_FACTORY = _DiskDictionaries()
 _LEMMATIZER = simplemma.Lemmatizer(
     cache_max_size=262_144, lemmatization_strategy=DefaultStrategy(dictionary_factory=_FACTORY)
 )

@@ -70,3 +70,31 @@ def test_other_languages_are_named() -> None:
     russian = detect_language("Спасибо за ожидание, мы перезвоним вам завтра.")
     assert russian.lang is None and "Cyrillic" in russian.describe()
     assert detect_language("ok", default="tr").lang == "tr"
+
+
+LEMMA_PROBE = (
+    "from coach.language import lemmas\n"
+    "words = [('promised', 'en'), ('lovede', 'da'), ('dijanjikan', 'id'), ('veriyorum', 'tr'), ('करती', 'hi'),"
+    " ('xqzzy', 'en')]\n"
+    "print([lemmas.lemmatize(w, l) for w, l in words], [lemmas.is_known(w, l) for w, l in words])\n"
+)
+
+
+def test_lemma_tables_on_disk_give_the_same_lemmas_as_in_memory(tmp_path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    def probe(cache: str) -> str:
+        env = {**os.environ, "COACH_CACHE_DIR": cache}
+        done = subprocess.run([sys.executable, "-c", LEMMA_PROBE], capture_output=True, text=True, env=env, timeout=120)
+        assert done.returncode == 0, done.stderr
+        return done.stdout
+
+    in_memory = probe("off")
+    assert "'promise'" in in_memory and "'janji'" in in_memory
+    assert probe(str(tmp_path)) == in_memory  # builds the SQLite tables
+    tables = sorted(p.name for p in tmp_path.glob("simplemma-*.sqlite"))
+    assert len(tables) == 5
+    (tmp_path / tables[0]).write_bytes(b"not a database")  # a damaged cache file is rebuilt
+    assert probe(str(tmp_path)) == in_memory
