@@ -38,8 +38,8 @@ def throughput(checker: Checker, lang: str | None, texts: list[str]) -> float:
     for text in texts[:50]:  # warm up: pipeline, dictionaries, typo cache
         checker.check(text, lang)
     start = time.perf_counter()
-    for text in texts:
-        checker.check(text, lang)
+    for _ in checker.check_many(texts, lang):  # as `coach check` does: Korean batches go to Kiwi's threads
+        pass
     return len(texts) / (time.perf_counter() - start)
 
 
