@@ -26,14 +26,24 @@ def cache_dir() -> Path | None:
     return Path(base) / "phrase-coach"
 
 
-def cached_pickle(name: str, build: Callable[[], T]) -> T:
-    """Load `name` from the cache, or build it and store it; a cache that can't be written is skipped."""
+KEEP_PER_FAMILY = 8  # versions of one kind of entry kept side by side (test and team phrasebooks differ)
+
+
+def cached_pickle(name: str, build: Callable[[], T], family: str | None = None) -> T:
+    """Load `name` from the cache, or build it and store it; a cache that can't be written is skipped.
+
+    With a `family` (a file-name prefix), storing a new entry removes the family's oldest ones beyond
+    KEEP_PER_FAMILY, so a cache keyed by content does not grow with every edit.
+    """
     folder = cache_dir()
     path = folder / name if folder else None
     if path is not None and path.is_file():
         try:
             with path.open("rb") as fh:
-                return pickle.load(fh)
+                value = pickle.load(fh)
+            if family:
+                os.utime(path)  # recently used: pruned last
+            return value
         except Exception:  # a truncated or stale cache file: rebuild it
             pass
     value = build()
@@ -43,6 +53,14 @@ def cached_pickle(name: str, build: Callable[[], T]) -> T:
             with tempfile.NamedTemporaryFile(dir=path.parent, delete=False) as tmp:
                 pickle.dump(value, tmp, protocol=pickle.HIGHEST_PROTOCOL)
             os.replace(tmp.name, path)
+            if family:
+                _prune(path.parent, family)
         except OSError:
             pass
     return value
+
+
+def _prune(folder: Path, family: str) -> None:
+    entries = sorted(folder.glob(f"{family}*.pickle"), key=lambda p: p.stat().st_mtime, reverse=True)
+    for stale in entries[KEEP_PER_FAMILY:]:
+        stale.unlink(missing_ok=True)

@@ -301,7 +301,8 @@ def compile_cached(book: Phrasebook) -> CompiledPhrasebook:
 
     versions = _analyser_versions()
     digest = hashlib.sha1(repr((book, versions, __version__, _CODE_FINGERPRINT)).encode()).hexdigest()[:16]
-    return cached_pickle(f"compiled-{book.lang}-{digest}.pickle", lambda: compile_phrasebook(book))
+    return cached_pickle(f"compiled-{book.lang}-{digest}.pickle", lambda: compile_phrasebook(book),
+                         family=f"compiled-{book.lang}-")
 
 
 def _source_fingerprint(*modules_files: str) -> str:

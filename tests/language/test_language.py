@@ -98,3 +98,17 @@ def test_lemma_tables_on_disk_give_the_same_lemmas_as_in_memory(tmp_path) -> Non
     assert len(tables) == 5
     (tmp_path / tables[0]).write_bytes(b"not a database")  # a damaged cache file is rebuilt
     assert probe(str(tmp_path)) == in_memory
+
+
+def test_the_cache_keeps_a_few_versions_of_each_family(tmp_path, monkeypatch) -> None:
+    from coach.language import cache
+
+    monkeypatch.setenv("COACH_CACHE_DIR", str(tmp_path))
+    for version in range(cache.KEEP_PER_FAMILY + 3):
+        stored = cache.cached_pickle(f"compiled-xx-{version}.pickle", lambda v=version: v, family="compiled-xx-")
+        assert stored == version
+    cache.cached_pickle("compiled-yy-0.pickle", lambda: "other", family="compiled-yy-")
+    kept = sorted(p.name for p in tmp_path.glob("compiled-xx-*.pickle"))
+    assert len(kept) == cache.KEEP_PER_FAMILY and "compiled-xx-0.pickle" not in kept
+    assert (tmp_path / "compiled-yy-0.pickle").is_file()
+    assert cache.cached_pickle("compiled-xx-10.pickle", lambda: "rebuilt", family="compiled-xx-") == 10  # read back
