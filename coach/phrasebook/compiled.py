@@ -24,7 +24,6 @@ from coach.language.pipeline import Analysis, analyse
 from coach.phrasebook import pattern as pattern_module
 from coach.phrasebook.model import Move, Pattern, Phrasebook, Rule
 from coach.phrasebook.pattern import (
-    Alt,
     AnyToken,
     Element,
     Gap,
@@ -35,6 +34,7 @@ from coach.phrasebook.pattern import (
     compile_pattern,
     expand_ways,
     leads,
+    leaf_elements,
     literal_words,
     regex_key,
 )
@@ -349,7 +349,7 @@ def compile_phrasebook(book: Phrasebook) -> CompiledPhrasebook:
                 compiled.by_first.setdefault(key, []).append(pattern)
             for pair in start.pairs:
                 compiled.by_pair.setdefault(pair, []).append(pattern)
-            compiled.regexes.update((regex_key(rx.regex), rx.regex) for rx in _regexes(pattern.elements))
+            compiled.regexes.update((regex_key(rx.regex), rx.regex) for rx in leaf_elements(pattern.elements, Rx))
             if getattr(owner, "fuzzy", True) and book.lang != "ko":
                 for lit in literal_words(pattern.elements):
                     if not lit.exact:
@@ -380,20 +380,6 @@ def _compile_one(compiled: CompiledPhrasebook, owner: Rule | Move, source: Patte
                      for e in elements if isinstance(e, Lit | Rx))
     return CompiledPattern(owner, elements, source, len(lits), longest, required, len(compiled.patterns),
                            expand_ways(elements))
-
-
-def _regexes(elements: tuple[Element, ...]) -> list[Rx]:
-    """Every /regex/ element, including those inside alternatives and optionals."""
-    found: list[Rx] = []
-    for element in elements:
-        if isinstance(element, Rx):
-            found.append(element)
-        elif isinstance(element, Opt):
-            found.extend(_regexes(element.inner))
-        elif isinstance(element, Alt):
-            for seq in element.sequences:
-                found.extend(_regexes(seq))
-    return found
 
 
 def _word_set(

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
 GAP_TOKENS = 4
 
@@ -46,6 +47,7 @@ class Alt:
 
 
 Element = Lit | Rx | AnyToken | Gap | Opt | Alt
+Leaf = TypeVar("Leaf", Lit, Rx)
 
 # Analyses one pattern word into the key tuples of its units (several for "can't" or 약속드립니다).
 WordAnalyser = Callable[[str], list[tuple[str, ...]]]
@@ -217,13 +219,18 @@ def expand_ways(elements: tuple[Element, ...]) -> tuple[tuple[Element, ...], ...
 
 def literal_words(elements: tuple[Element, ...]) -> list[Lit]:
     """Every literal element, including those inside alternatives and optionals."""
-    found: list[Lit] = []
+    return leaf_elements(elements, Lit)
+
+
+def leaf_elements(elements: tuple[Element, ...], kind: type[Leaf]) -> list[Leaf]:
+    """Every element of `kind` (Lit or Rx), including those inside alternatives and optionals."""
+    found: list[Leaf] = []
     for element in elements:
-        if isinstance(element, Lit):
+        if isinstance(element, kind):
             found.append(element)
         elif isinstance(element, Opt):
-            found.extend(literal_words(element.inner))
+            found.extend(leaf_elements(element.inner, kind))
         elif isinstance(element, Alt):
             for seq in element.sequences:
-                found.extend(literal_words(seq))
+                found.extend(leaf_elements(seq, kind))
     return found
