@@ -6,12 +6,16 @@ asked twice: over all 97 of its languages (to notice French or German) and restr
 
 from __future__ import annotations
 
+import os
+import tempfile
 import unicodedata
 from dataclasses import dataclass
 from functools import cache
+from pathlib import Path
+from typing import Any
 
 from coach.language import LANGUAGE_NAMES, LANGUAGES
-from coach.language.cache import cached_pickle
+from coach.language.cache import cache_dir, cached_pickle
 
 LATIN_LANGUAGES = ("en", "id", "da", "tr")
 # Close relatives py3langid often prefers on short texts; read as ours.
@@ -111,19 +115,78 @@ def _script_counts(text: str) -> dict[str, int]:
 
 @cache
 def _identifiers():
-    """Two py3langid identifiers (all languages, and ours) from one model, decoded once and cached."""
+    """Two py3langid identifiers from one model: over all its languages, and restricted to ours."""
+    from py3langid.langid import LanguageIdentifier
+
+    model = _model()
+
+    def make(ptc, pc, classes) -> LanguageIdentifier:
+        return LanguageIdentifier(ptc, pc, classes, model.nextmove, model.output, norm_probs=True,
+                                  tk_row=model.row)
+
+    return make(model.ptc, model.pc, model.classes), make(*model.ours)
+
+
+@dataclass(frozen=True, slots=True)
+class _Model:
+    ptc: Any  # feature weights: features × languages
+    pc: Any
+    classes: list[str]
+    nextmove: Any  # the feature automaton
+    row: Any
+    output: Any
+    ours: tuple  # (ptc, pc, classes) restricted to LANGUAGES, as LanguageIdentifier.set_languages makes them
+
+
+def _model() -> _Model:
+    """py3langid's model. Its two big tables (the feature automaton, 37 MB, and the feature weights,
+    27 MB) are memory-mapped from files in the cache folder: a detection reads a few of their rows,
+    so only those pages are loaded, and they are shared and reclaimable."""
+    import mmap
+
     import numpy as np
     from py3langid import __version__ as version
-    from py3langid.langid import MODEL_DIR, MODEL_FILE, LanguageIdentifier
+    from py3langid.langid import MODEL_DIR, MODEL_FILE
     from py3langid.modelio import load_model
 
-    model = cached_pickle(f"py3langid-{version}.pickle", lambda: load_model(MODEL_DIR / MODEL_FILE))
-    ptc, pc, classes, nextmove, row, output = model
+    def restricted(ptc, pc, classes) -> tuple:
+        indices = [i for i, c in enumerate(classes) if c in LANGUAGES]
+        return np.ascontiguousarray(ptc[:, indices]), np.asarray(pc)[indices], [classes[i] for i in indices]
 
-    def make() -> LanguageIdentifier:
-        return LanguageIdentifier(np.asarray(ptc), np.asarray(pc), classes, nextmove, output,
-                                  norm_probs=True, tk_row=row)
+    def in_memory() -> _Model:
+        ptc, pc, classes, nextmove, row, output = load_model(MODEL_DIR / MODEL_FILE)
+        return _Model(ptc, np.asarray(pc), classes, nextmove, row, output, restricted(ptc, pc, classes))
 
-    full, ours = make(), make()
-    ours.set_languages([lang for lang in LANGUAGES])
-    return full, ours
+    folder = cache_dir()
+    if folder is None:
+        return in_memory()
+    weights, automaton = folder / f"py3langid-{version}-ptc.npy", folder / f"py3langid-{version}-nextmove.bin"
+
+    def build() -> tuple:
+        model = in_memory()
+        _write_atomically(weights, lambda fh: np.save(fh, np.ascontiguousarray(model.ptc)))
+        _write_atomically(automaton, lambda fh: fh.write(model.nextmove.tobytes()))
+        return model.pc, model.classes, model.row, model.output, model.ours
+
+    try:
+        small = cached_pickle(f"py3langid-{version}-parts.pickle", build)
+        if not (weights.is_file() and automaton.is_file()):
+            small = build()
+        ptc = np.load(weights, mmap_mode="r")
+        with automaton.open("rb") as fh:
+            mapped = mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
+        for region in (mapped, getattr(ptc, "_mmap", None)):
+            if region is not None and hasattr(mmap, "MADV_RANDOM"):  # rows are read at random: no read-ahead
+                region.madvise(mmap.MADV_RANDOM)
+        nextmove = memoryview(mapped).cast("I")
+        pc, classes, row, output, ours = small
+    except (OSError, ValueError):  # an unwritable or damaged cache: the model in memory
+        return in_memory()
+    return _Model(ptc, pc, classes, nextmove, row, output, ours)
+
+
+def _write_atomically(path: Path, write) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.NamedTemporaryFile(dir=path.parent, delete=False) as tmp:
+        write(tmp)
+    os.replace(tmp.name, path)

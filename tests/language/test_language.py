@@ -80,24 +80,44 @@ LEMMA_PROBE = (
 )
 
 
-def test_lemma_tables_on_disk_give_the_same_lemmas_as_in_memory(tmp_path) -> None:
+DETECT_PROBE = (
+    "from coach.language.detect import detect_language\n"
+    "texts = ['Bonjour, je vous écris au sujet de ma commande de la semaine dernière, merci.',"
+    " 'Hej Mette, tak for din besked om ordren, vi sender den i morgen formiddag.',"
+    " 'Pesanan Bapak akan kami kirim besok pagi, mohon ditunggu.', 'Sipariş yarın kargoya verilecek.']\n"
+    "print([detect_language(t) for t in texts])\n"
+)
+
+
+def probe(code: str, cache: str) -> str:
+    """Run `code` in a fresh process with the given cache folder (or 'off'); its output."""
     import os
     import subprocess
     import sys
 
-    def probe(cache: str) -> str:
-        env = {**os.environ, "COACH_CACHE_DIR": cache}
-        done = subprocess.run([sys.executable, "-c", LEMMA_PROBE], capture_output=True, text=True, env=env, timeout=120)
-        assert done.returncode == 0, done.stderr
-        return done.stdout
+    env = {**os.environ, "COACH_CACHE_DIR": cache}
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120)
+    assert done.returncode == 0, done.stderr
+    return done.stdout
 
-    in_memory = probe("off")
+
+def test_the_mapped_language_model_detects_as_the_model_in_memory(tmp_path) -> None:
+    in_memory = probe(DETECT_PROBE, "off")
+    assert "other='fr'" in in_memory and "lang='da'" in in_memory
+    assert probe(DETECT_PROBE, str(tmp_path)) == in_memory  # writes the mapped tables
+    assert len(list(tmp_path.glob("py3langid-*"))) == 3
+    assert probe(DETECT_PROBE, str(tmp_path)) == in_memory  # reads them
+
+
+def test_lemma_tables_on_disk_give_the_same_lemmas_as_in_memory(tmp_path) -> None:
+
+    in_memory = probe(LEMMA_PROBE, "off")
     assert "'promise'" in in_memory and "'janji'" in in_memory
-    assert probe(str(tmp_path)) == in_memory  # builds the SQLite tables
+    assert probe(LEMMA_PROBE, str(tmp_path)) == in_memory  # builds the SQLite tables
     tables = sorted(p.name for p in tmp_path.glob("simplemma-*.sqlite"))
     assert len(tables) == 5
     (tmp_path / tables[0]).write_bytes(b"not a database")  # a damaged cache file is rebuilt
-    assert probe(str(tmp_path)) == in_memory
+    assert probe(LEMMA_PROBE, str(tmp_path)) == in_memory
 
 
 def test_the_cache_keeps_a_few_versions_of_each_family(tmp_path, monkeypatch) -> None:
