@@ -17,7 +17,7 @@ from coach.language import LANGUAGES
 from coach.language.detect import Detection, detect_language
 from coach.language.normalize import Normalized, nfc
 from coach.language.pipeline import Analysis, analyse_many
-from coach.phrasebook.compiled import CompiledPhrasebook, Hit, compile_cached
+from coach.phrasebook.compiled import CompiledPhrasebook, Hit, Matches, compile_cached
 from coach.phrasebook.loader import LoadResult, load_phrasebooks
 from coach.phrasebook.model import Move, Rewrite, Rule, severity_rank
 from coach.quoted import blank_quoted
@@ -183,8 +183,10 @@ class Checker:
         """Rules and moves matched in an analysed text, filtered by context, with spans in `text`."""
         lang = analysis.lang
         compiled = self.compiled(lang)
-        hits = compiled.find(analysis)
-        move_hits = [h for h in hits if isinstance(h.pattern.owner, Move) and self._holds(compiled, analysis, h)]
+        matches = compiled.find(analysis)
+        hits = matches.hits
+        move_hits = [h for h in hits
+                     if isinstance(h.pattern.owner, Move) and self._holds(compiled, analysis, h, matches)]
         move_sentences: dict[str, set[int]] = {}
         for hit in move_hits:
             move_sentences.setdefault(hit.pattern.owner.id, set()).add(analysis.sentences[hit.first])
@@ -192,7 +194,7 @@ class Checker:
             h for h in hits
             if isinstance(h.pattern.owner, Rule)
             and h.pattern.owner.id not in self.disabled
-            and self._holds(compiled, analysis, h, move_sentences)
+            and self._holds(compiled, analysis, h, matches, move_sentences)
         ]
 
         def span(hit: Hit) -> tuple[int, int]:
@@ -219,13 +221,12 @@ class Checker:
                 moves.setdefault(m.move, replace(m, start=m.start + offset, end=m.end + offset))
         return Report(lang, tuple(findings), tuple(moves.values()), detection)
 
-    def _holds(self, compiled: CompiledPhrasebook, analysis: Analysis, hit: Hit,
+    def _holds(self, compiled: CompiledPhrasebook, analysis: Analysis, hit: Hit, matches: Matches,
                move_sentences: dict[str, set[int]] | None = None) -> bool:
         """Whether the hit survives its owner's exceptions and `unless` conditions."""
         owner = hit.pattern.owner
-        for exception in compiled.exceptions.get(owner.id, ()):
-            if compiled.matches_within(exception, analysis, hit.first, hit.last):
-                return False
+        if matches.excepted(hit, analysis.sentences):
+            return False
         sentence = analysis.sentences[hit.first]
         for condition in owner.unless:
             if condition == "negated" and compiled.negated(analysis, hit.first, hit.last):

@@ -94,4 +94,4 @@ def _patterns_matching(checker: Checker, compiled: CompiledPhrasebook, rule: Rul
     from coach.language.pipeline import analyse
 
     analysis = analyse(nfc(text).text, rule.lang)
-    return {h.pattern.source.text for h in compiled.find(analysis) if h.pattern.owner is rule}
+    return {h.pattern.source.text for h in compiled.find(analysis).hits if h.pattern.owner is rule}

@@ -9,7 +9,7 @@ token).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -27,6 +27,7 @@ from coach.phrasebook.pattern import (
     AnyToken,
     Element,
     Gap,
+    Leads,
     Lit,
     Opt,
     PatternError,
@@ -47,6 +48,9 @@ MAX_CACHED_STARTS = 400_000
 CLAUSE_BREAKS = frozenset({",", ";", ":", "—", "–", "，"})
 
 
+ANYWHERE = Leads(anywhere=True)
+
+
 @dataclass(frozen=True, slots=True)
 class CompiledPattern:
     owner: Rule | Move
@@ -57,6 +61,8 @@ class CompiledPattern:
     required: tuple[frozenset[str], ...] = ()  # top-level words one key of which the text must hold
     order: int = 0  # place in the phrasebook: candidates are tried in this order, so results are stable
     ways: tuple[tuple[Element, ...], ...] = ()  # the elements with `?` and `a|b` spelled out (expand_ways)
+    leads: Leads = ANYWHERE  # the first one or two words a match can begin with
+    exception: bool = False  # an exception of its owner: where it matches, the owner's matches don't count
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +75,20 @@ class Hit:
     typo: bool
 
 
+@dataclass(frozen=True, slots=True)
+class Matches:
+    """What matched in a text: the rules' and moves' patterns, and where their exceptions match."""
+
+    hits: list[Hit]
+    exceptions: dict[str, list[Hit]]  # by owner id
+
+    def excepted(self, hit: Hit, sentences: list[int]) -> bool:
+        """Whether one of the hit owner's exceptions matches in its sentence, overlapping it."""
+        sentence = sentences[hit.first]
+        return any(sentences[e.first] == sentence and e.first < hit.last and e.last > hit.first
+                   for e in self.exceptions.get(hit.pattern.owner.id, ()))
+
+
 @dataclass
 class CompiledPhrasebook:
     book: Phrasebook
@@ -76,8 +96,9 @@ class CompiledPhrasebook:
     by_first: dict[str, list[CompiledPattern]] = field(default_factory=dict)  # tried where the first word is
     by_pair: dict[tuple[str, str], list[CompiledPattern]] = field(default_factory=dict)  # … the first two words are
     unanchored: list[CompiledPattern] = field(default_factory=list)  # may start at any unit
+    indexed: int = 0  # patterns and exceptions in the indexes (their orders run 0 … indexed-1)
     regexes: dict[str, re.Pattern[str]] = field(default_factory=dict)  # regex_key → the /regex/ of a pattern
-    exceptions: dict[str, list[CompiledPattern]] = field(default_factory=dict)  # by owner id
+    exceptions: dict[str, list[CompiledPattern]] = field(default_factory=dict)  # by owner id, indexed too
     typo_vocabulary: tuple[str, ...] = ()
     all_keys: frozenset[str] = frozenset()
     negators: frozenset[str] = frozenset()
@@ -95,8 +116,8 @@ class CompiledPhrasebook:
 
     # -- matching -----------------------------------------------------------------------------
 
-    def find(self, analysis: Analysis) -> list[Hit]:
-        """Every pattern match in the text (rules and moves), before context filtering."""
+    def find(self, analysis: Analysis) -> Matches:
+        """Every pattern match in the text (rules, moves and their exceptions), before context filtering."""
         words = self._words
         entries = []
         for keys in analysis.keys:
@@ -110,11 +131,12 @@ class CompiledPhrasebook:
         typos = [typo for _, _, typo in entries]  # per unit: the pattern words it may be a misspelling of
         # A pattern whose required words are not all in the text cannot match anywhere in it.
         present = set().union(*(lookup for _, lookup, _ in entries))
-        possible: list[bool | None] = [None] * len(self.patterns)  # by pattern order, worked out when first needed
+        possible: list[bool | None] = [None] * self.indexed  # by pattern order, worked out when first needed
         starts = self._starts
         sentences = analysis.sentences
         last = len(entries) - 1
         hits: list[Hit] = []
+        exceptions: dict[str, list[Hit]] = {}
         for i, (word_id, _, _) in enumerate(entries):
             next_id = entries[i + 1][0] if i < last and sentences[i + 1] == sentences[i] else -1
             candidates = starts.get((word_id, next_id))
@@ -131,8 +153,11 @@ class CompiledPhrasebook:
                     continue
                 hit = self._match(pattern, analysis, typos, i)
                 if hit is not None:
-                    hits.append(hit)
-        return hits
+                    if pattern.exception:
+                        exceptions.setdefault(pattern.owner.id, []).append(hit)
+                    else:
+                        hits.append(hit)
+        return Matches(hits, exceptions)
 
     def _word_entry(self, keys: tuple[str, ...]) -> tuple[int, tuple[str, ...], tuple[str, ...]]:
         """A word's id, the index keys it offers (its keys, the pattern words it may misspell, the keys
@@ -157,22 +182,8 @@ class CompiledPhrasebook:
             found[pattern.order] = pattern
         return tuple(found[order] for order in sorted(found))
 
-    def matches_within(self, pattern: CompiledPattern, analysis: Analysis, first: int, last: int) -> bool:
-        """Whether `pattern` matches anywhere overlapping units [first, last) of its sentence."""
-        sentences = analysis.sentences
-        sentence = sentences[first]
-        start = first
-        while start > 0 and sentences[start - 1] == sentence:
-            start -= 1
-        typos: list[tuple[str, ...]] = [()] * len(analysis)
-        for i in range(start, last):
-            hit = self._match(pattern, analysis, typos, i)
-            if hit is not None and hit.last > first:
-                return True
-        return False
-
     def _match(self, pattern: CompiledPattern, analysis: Analysis, typos: list[tuple[str, ...]], i: int) -> Hit | None:
-        fuzzy_ok = getattr(pattern.owner, "fuzzy", True)
+        fuzzy_ok = not pattern.exception and getattr(pattern.owner, "fuzzy", True)  # exceptions match as written
         sentence = analysis.sentences[i]
         for way in pattern.ways:  # in the order backtracking would try them: the first match wins
             result = _match_seq(way, i, analysis, typos, sentence, fuzzy_ok, 0, 0)
@@ -336,20 +347,13 @@ def compile_phrasebook(book: Phrasebook) -> CompiledPhrasebook:
     analyser = analyse_word(book.lang)
     owners: list[Rule | Move] = [*book.rules, *book.moves]
     typo_words: set[str] = set()
+    exceptions: list[CompiledPattern] = []
     for owner in owners:
         for source in owner.patterns:
             pattern = _compile_one(compiled, owner, source, analyser)
             if pattern is None:
                 continue
             compiled.patterns.append(pattern)
-            start = leads(pattern.elements)
-            if start.anywhere:
-                compiled.unanchored.append(pattern)
-            for key in start.firsts:
-                compiled.by_first.setdefault(key, []).append(pattern)
-            for pair in start.pairs:
-                compiled.by_pair.setdefault(pair, []).append(pattern)
-            compiled.regexes.update((regex_key(rx.regex), rx.regex) for rx in leaf_elements(pattern.elements, Rx))
             if getattr(owner, "fuzzy", True) and book.lang != "ko":
                 for lit in literal_words(pattern.elements):
                     if not lit.exact:
@@ -357,7 +361,22 @@ def compile_phrasebook(book: Phrasebook) -> CompiledPhrasebook:
         for source in owner.exceptions:
             pattern = _compile_one(compiled, owner, source, analyser)
             if pattern is not None:
-                compiled.exceptions.setdefault(owner.id, []).append(pattern)
+                exceptions.append(pattern)
+    # Exceptions are indexed like the patterns, so one pass over a text finds both.
+    exceptions = [replace(p, order=len(compiled.patterns) + j, exception=True) for j, p in enumerate(exceptions)]
+    for pattern in exceptions:
+        compiled.exceptions.setdefault(pattern.owner.id, []).append(pattern)
+    for pattern in (*compiled.patterns, *exceptions):
+        start = pattern.leads
+        if start.anywhere:
+            compiled.unanchored.append(pattern)
+        for key in start.firsts:
+            compiled.by_first.setdefault(key, []).append(pattern)
+        for pair in start.pairs:
+            compiled.by_pair.setdefault(pair, []).append(pattern)
+    compiled.indexed = len(compiled.patterns) + len(exceptions)
+    compiled.regexes = {regex_key(rx.regex): rx.regex for pattern in (*compiled.patterns, *exceptions)
+                        for rx in leaf_elements(pattern.elements, Rx)}
     compiled.all_keys = frozenset(k for p in compiled.patterns for lit in literal_words(p.elements) for k in lit.keys)
     compiled.typo_vocabulary = tuple(sorted(typo_words))
     context = book.context
@@ -379,7 +398,7 @@ def _compile_one(compiled: CompiledPhrasebook, owner: Rule | Move, source: Patte
     required = tuple(e.keys if isinstance(e, Lit) else frozenset({regex_key(e.regex)})
                      for e in elements if isinstance(e, Lit | Rx))
     return CompiledPattern(owner, elements, source, len(lits), longest, required, len(compiled.patterns),
-                           expand_ways(elements))
+                           expand_ways(elements), leads(elements))
 
 
 def _word_set(

@@ -8,8 +8,8 @@ pipeline as the texts, so a pattern word matches on its lemma (or, in Korean, it
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from typing import TypeVar
 
 GAP_TOKENS = 4
@@ -141,6 +141,14 @@ class Leads:
     firsts: frozenset[str] = frozenset()
     pairs: frozenset[tuple[str, str]] = frozenset()
     anywhere: bool = False
+    seconds: Mapping[str, frozenset[str]] = field(default_factory=dict)  # `pairs` by first key
+
+    def may_begin(self, here: tuple[str, ...], following: tuple[str, ...]) -> bool:
+        """Whether a match may begin at a unit with keys `here`, followed by one with `following`."""
+        if self.anywhere or not self.firsts.isdisjoint(here):
+            return True
+        seconds = self.seconds
+        return any(key in seconds and not seconds[key].isdisjoint(following) for key in here)
 
 
 def leads(elements: tuple[Element, ...]) -> Leads:
@@ -164,7 +172,10 @@ def leads(elements: tuple[Element, ...]) -> Leads:
             firsts |= first_keys
         else:
             pairs |= combos
-    return Leads(frozenset(firsts), frozenset(pairs))
+    seconds: dict[str, set[str]] = {}
+    for first, second in pairs:
+        seconds.setdefault(first, set()).add(second)
+    return Leads(frozenset(firsts), frozenset(pairs), seconds={k: frozenset(v) for k, v in seconds.items()})
 
 
 def _keys(element: Lit | Rx) -> frozenset[str]:
@@ -204,9 +215,16 @@ def expand_ways(elements: tuple[Element, ...]) -> tuple[tuple[Element, ...], ...
     (`a? b` → `a b`, `b`), so most candidates match in one pass; past MAX_WAYS, the elements as
     they are (the matcher backtracks through them)."""
     ways: list[tuple[Element, ...]] = [()]
-    for element in elements:
+    k = 0
+    while k < len(elements):
+        element = elements[k]
+        run = 1
         if isinstance(element, Opt):
-            options = [*expand_ways(element.inner), ()]
+            inner = expand_ways(element.inner)
+            # `x? x? x?` is x taken 3, 2, 1 or 0 times: 4 ways, not 2³ (this order is backtracking's)
+            while len(inner) == 1 and k + run < len(elements) and elements[k + run] == element:
+                run += 1
+            options = [way * times for times in range(run, 0, -1) for way in inner] + [()]
         elif isinstance(element, Alt):
             options = [way for seq in element.sequences for way in expand_ways(seq)]
         else:
@@ -214,6 +232,7 @@ def expand_ways(elements: tuple[Element, ...]) -> tuple[tuple[Element, ...], ...
         ways = [way + option for way in ways for option in options]
         if len(ways) > MAX_WAYS:
             return (elements,)
+        k += run
     return tuple(ways)
 
 
