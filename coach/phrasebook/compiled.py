@@ -263,9 +263,12 @@ def _match_seq(
             continue
         rest = elements[k + 1 :]
         if kind is Gap:
+            after = rest[0].keys if rest and rest[0].__class__ is Lit else None  # a gap is followed by a word
             for j in range(i, min(i + element.max_tokens, n) + 1):
                 if j > i and sentences[j - 1] != sentence:
                     break
+                if after is not None and j < n and after.isdisjoint(keys[j]) and after.isdisjoint(typos[j]):
+                    continue  # that word is not here: skip the call
                 result = _match_seq(rest, j, analysis, typos, sentence, fuzzy_ok, typo_count, exact_count)
                 if result is not None:
                     return result
