@@ -49,6 +49,7 @@ CLAUSE_BREAKS = frozenset({",", ";", ":", "—", "–", "，"})
 
 
 ANYWHERE = Leads(anywhere=True)
+_Word = tuple[int, tuple[str, ...], tuple[str, ...]]  # a distinct word: its id, index keys, typo readings
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,9 +110,7 @@ class CompiledPhrasebook:
     problems: list[Problem] = field(default_factory=list)
     # Caches, bounded by the vocabulary seen: per distinct word its id, index keys and typos; per pair
     # of word ids (the second -1 at a sentence's end) the patterns a match may start with there.
-    _words: dict[tuple[str, ...], tuple[int, tuple[str, ...], tuple[str, ...]]] = field(
-        default_factory=dict, repr=False
-    )
+    _words: dict[tuple[str, ...], _Word] = field(default_factory=dict, repr=False)
     _starts: dict[tuple[int, int], tuple[CompiledPattern, ...]] = field(default_factory=dict, repr=False)
 
     # -- matching -----------------------------------------------------------------------------
@@ -159,7 +158,7 @@ class CompiledPhrasebook:
                         hits.append(hit)
         return Matches(hits, exceptions)
 
-    def _word_entry(self, keys: tuple[str, ...]) -> tuple[int, tuple[str, ...], tuple[str, ...]]:
+    def _word_entry(self, keys: tuple[str, ...]) -> _Word:
         """A word's id, the index keys it offers (its keys, the pattern words it may misspell, the keys
         of the /regexes/ it matches), and those pattern words alone."""
         typos: tuple[str, ...] = ()
@@ -168,7 +167,7 @@ class CompiledPhrasebook:
         matched = tuple(key for key, regex in self.regexes.items() if regex.fullmatch(keys[0]))
         return len(self._words), (*keys, *typos, *matched), typos
 
-    def _candidates(self, word, following) -> tuple[CompiledPattern, ...]:
+    def _candidates(self, word: _Word, following: _Word | None) -> tuple[CompiledPattern, ...]:
         """The patterns a match may start with at `word` when `following` (or nothing) comes next."""
         found: dict[int, CompiledPattern] = {}
         for key in word[1]:
