@@ -64,6 +64,7 @@ class CompiledPattern:
     ways: tuple[tuple[Element, ...], ...] = ()  # the elements with `?` and `a|b` spelled out (expand_ways)
     leads: Leads = ANYWHERE  # the first one or two words a match can begin with
     exception: bool = False  # an exception of its owner: where it matches, the owner's matches don't count
+    fuzzy: bool = True  # may match through a typo (the owner allows it; exceptions match as written)
 
 
 @dataclass(frozen=True, slots=True)
@@ -182,10 +183,9 @@ class CompiledPhrasebook:
         return tuple(found[order] for order in sorted(found))
 
     def _match(self, pattern: CompiledPattern, analysis: Analysis, typos: list[tuple[str, ...]], i: int) -> Hit | None:
-        fuzzy_ok = not pattern.exception and getattr(pattern.owner, "fuzzy", True)  # exceptions match as written
         sentence = analysis.sentences[i]
         for way in pattern.ways:  # in the order backtracking would try them: the first match wins
-            result = _match_seq(way, i, analysis, typos, sentence, fuzzy_ok, 0, 0)
+            result = _match_seq(way, i, analysis, typos, sentence, pattern.fuzzy, 0, 0)
             if result is not None:
                 break
         else:
@@ -365,7 +365,8 @@ def compile_phrasebook(book: Phrasebook) -> CompiledPhrasebook:
             if pattern is not None:
                 exceptions.append(pattern)
     # Exceptions are indexed like the patterns, so one pass over a text finds both.
-    exceptions = [replace(p, order=len(compiled.patterns) + j, exception=True) for j, p in enumerate(exceptions)]
+    exceptions = [replace(p, order=len(compiled.patterns) + j, exception=True, fuzzy=False)
+                  for j, p in enumerate(exceptions)]
     for pattern in exceptions:
         compiled.exceptions.setdefault(pattern.owner.id, []).append(pattern)
     for pattern in (*compiled.patterns, *exceptions):
@@ -400,7 +401,7 @@ def _compile_one(compiled: CompiledPhrasebook, owner: Rule | Move, source: Patte
     required = tuple(e.keys if isinstance(e, Lit) else frozenset({regex_key(e.regex)})
                      for e in elements if isinstance(e, Lit | Rx))
     return CompiledPattern(owner, elements, source, len(lits), longest, required, len(compiled.patterns),
-                           expand_ways(elements), leads(elements))
+                           expand_ways(elements), leads(elements), fuzzy=getattr(owner, "fuzzy", True))
 
 
 def _word_set(
