@@ -3,6 +3,11 @@
     coach play angry-client                       # interactive: /hint /retry /quit /help
     coach play angry-client --transcript run.txt  # replay replies, print the report
     coach play angry-client --transcript run.txt --format json --check
+    coach play angry-client --lang ko --ui-lang en  # a Korean customer, the game's own words in English
+
+The game speaks the scenario's language (its labels, command help and report come from
+`coach/cli/messages/<lang>.yaml`); `--ui-lang` chooses another. The `note:` and `expectations:`
+lines of a replay and `--format json` stay English: scripts read them.
 
 Exit codes: 0 passed (or, with --check, every expectation in the transcript's header met),
 1 failed (or an expectation not met), 2 an input error.
@@ -31,17 +36,18 @@ if TYPE_CHECKING:  # imported lazily at run time, so `coach --help` stays fast
     from coach.scenario.loader import ScenarioSet
     from coach.scenario.model import Scenario
     from coach.scenario.scoring import FinalReport
+    from coach.scenario.screen import Rejection
     from coach.scenario.state import State
     from coach.scenario.transcript import Transcript
-
-HELP = ("commands: /hint (a tip for this step; costs points), /retry (undo your last answer), "
-        "/quit (give up), /help")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("id", metavar="ID", help="the scenario to play (see: coach scenarios)")
     parser.add_argument("--lang", choices=LANGUAGES, help="the scenario's language (default: en, or the "
                         "transcript's lang header)")
+    parser.add_argument("--ui-lang", choices=LANGUAGES, metavar="LANG",
+                        help="the language of the game's own words (labels, command help, the report; "
+                        f"{', '.join(LANGUAGES)}; default: the scenario's language)")
     parser.add_argument("--seed", type=int, metavar="N", help="choose the customer's lines with this seed "
                         "(the same seed and replies give the same game)")
     parser.add_argument("--transcript", type=Path, metavar="FILE",
@@ -75,7 +81,7 @@ def run(args: argparse.Namespace) -> int:
     engine = Engine(scenario, make_checker(lang, args.phrasebooks))
     colour = (args.format == "text" and sys.stdout.isatty() and not args.no_color
               and "NO_COLOR" not in os.environ)
-    view = View(sys.stdout, colour)
+    view = View(sys.stdout, colour, args.ui_lang or scenario.lang)
     if transcript is not None:
         seed = args.seed if args.seed is not None else transcript.seed or 0
         return _replay(engine, transcript, seed, args.format, args.check, view)
@@ -123,8 +129,7 @@ def _interactive(engine: Engine, seed: int, view: View) -> int:
         if state.gave_up:
             break
         view.say()
-        view.say(view.paint(view.wrap("The conversation has ended. /retry takes back your last answer; "
-                                      "press Enter for your report.", ""), _DIM))
+        view.say(view.paint(view.wrap(view.t("ended"), ""), _DIM))
         if _read(view) not in RETRY:
             break
         retried = engine.retry(state)
@@ -166,9 +171,9 @@ def _conversation(engine: Engine, state: State, view: View) -> State:
             if retried.undone is not None:
                 view.customer(scenario, state.line, state.mood)
         elif command in ("/help", "/?"):
-            view.say(HELP)
+            view.say(view.help())
         elif command.startswith("/") and " " not in command:
-            view.say(f"unknown command {command}; {HELP}")
+            view.say(view.t("unknown_command", command=command, help=view.help()))
         else:
             result = engine.turn(state, reply)
             state = result.state
@@ -252,17 +257,76 @@ _RED, _YELLOW, _CYAN, _GREEN = "\033[31m", "\033[33m", "\033[36m", "\033[32m"
 _BOLD, _DIM, _UNDER, _RESET = "\033[1m", "\033[2m", "\033[4m", "\033[0m"
 _SEVERITY_COLOUR = {"error": _RED, "warning": _YELLOW, "suggestion": _CYAN}
 WIDTH = 88  # at most; narrower terminals get narrower text
+_DOT_THOUSANDS = ("da", "id", "tr")  # 4.000 rather than 4,000
+
+
+def columns(text: str) -> int:
+    """How many terminal columns `text` takes: Korean syllables take two, combining marks none."""
+    import unicodedata
+
+    return sum(0 if unicodedata.category(c) in ("Mn", "Me") else
+               2 if unicodedata.east_asian_width(c) in ("W", "F") else 1 for c in text)
 
 
 class View:
-    """Text for a person: colour on a terminal, the same words without it elsewhere."""
+    """Text for a person: colour on a terminal, the same words without it elsewhere, in the language `lang`."""
 
-    def __init__(self, out: TextIO, colour: bool) -> None:
+    def __init__(self, out: TextIO, colour: bool, lang: str = "en") -> None:
         import shutil
 
         self.out = out
         self.colour = colour
+        self.lang = lang
         self.width = max(40, min(WIDTH, shutil.get_terminal_size((WIDTH + 2, 24)).columns - 2))
+
+    # --- words --------------------------------------------------------------------------------------
+
+    def t(self, key: str, /, **values: object) -> str:
+        """The terminal message `key` in the view's language."""
+        from coach.cli.i18n import text
+
+        return text(self.lang, key, **values)
+
+    def move(self, move: str) -> str:
+        from coach.cli.i18n import move_name
+
+        return move_name(self.lang, move)
+
+    def moves(self, moves: Sequence[str]) -> str:
+        return ", ".join(self.move(m) for m in moves)
+
+    def category(self, category: str) -> str:
+        from coach.cli.i18n import category_name
+
+        return category_name(self.lang, category)
+
+    def number(self, n: int) -> str:
+        text = f"{n:,}"
+        return text.replace(",", ".") if self.lang in _DOT_THOUSANDS else text
+
+    def help(self) -> str:
+        return self.t("help")
+
+    def rejection(self, rejection: Rejection, scenario_lang: str) -> str:
+        """Why a reply was not counted, in the view's language."""
+        from coach.cli.i18n import language_name
+
+        reason = rejection.reason
+        if reason == "too_long":
+            return self.t("reject.too_long", length=self.number(rejection.length),
+                          limit=self.number(rejection.limit))
+        if reason == "wrong_language":
+            detected = rejection.detected or "?"
+            code = detected.rsplit("(", 1)[-1].rstrip(")") if detected.endswith(")") else ""
+            if self.lang != "en" and code in LANGUAGES:  # English keeps the detector's "Danish (da)"
+                detected = language_name(self.lang, code)
+            return self.t("reject.wrong_language", language=language_name(self.lang, scenario_lang),
+                          detected=detected)
+        if reason in ("empty", "no_words"):
+            return self.t(f"reject.{reason}")
+        return rejection.message
+
+    # --- layout -------------------------------------------------------------------------------------
 
     def paint(self, text: str, *codes: str) -> str:
         return f"{''.join(codes)}{text}{_RESET}" if self.colour and codes else text
@@ -270,49 +334,63 @@ class View:
     def say(self, text: str = "") -> None:
         print(text, file=self.out, flush=True)
 
+    def fill(self, text: str, initial: str = "  ", subsequent: str | None = None) -> str:
+        """`text` wrapped to the screen; wide characters (Korean) count as two columns."""
+        subsequent = initial if subsequent is None else subsequent
+        width = self.width
+        wide = columns(text)
+        if wide > len(text):  # textwrap counts characters, so give it fewer of them
+            width = max(20, self.width * len(text) // wide)
+        return "\n".join(textwrap.wrap(text, width, initial_indent=initial, subsequent_indent=subsequent))
+
     def wrap(self, text: str, indent: str = "  ") -> str:
-        return "\n".join(textwrap.wrap(text, self.width, initial_indent=indent, subsequent_indent=indent)) or indent
+        return self.fill(text, indent) or indent
 
     def prompt(self) -> str:
-        return self.paint("you> ", _BOLD, _GREEN)
+        return self.paint(self.t("prompt") + " ", _BOLD, _GREEN)
 
     def title(self, scenario: Scenario, seed: int) -> None:
+        from coach.cli.i18n import difficulty_name
+
         self.say(self.paint(f"━━ {scenario.title} ━━", _BOLD))
-        self.say(self.paint(f"{scenario.id} · {scenario.lang} · {scenario.difficulty} · pass {scenario.pass_score}"
-                            f" · seed {seed}", _DIM))
+        self.say(self.paint(self.t("title.details", id=scenario.id, lang=scenario.lang,
+                                   difficulty=difficulty_name(self.lang, scenario.difficulty),
+                                   pass_score=scenario.pass_score, seed=seed), _DIM))
 
     def brief(self, scenario: Scenario, seed: int) -> None:
         self.title(scenario, seed)
         self.say()
         self.say(self.wrap(scenario.brief.situation, ""))
         if scenario.brief.facts:
-            self.say(self.paint("You know:", _BOLD))
+            self.say(self.paint(self.t("brief.facts"), _BOLD))
             for fact in scenario.brief.facts:
-                self.say(textwrap.fill(fact, self.width, initial_indent="  • ", subsequent_indent="    "))
-        self.say(self.paint("A good outcome:", _BOLD))
+                self.say(self.fill(fact, "  • ", "    "))
+        self.say(self.paint(self.t("brief.goal"), _BOLD))
         self.say(self.wrap(scenario.brief.goal))
-        self.say(self.paint(self.wrap(f"You are talking to {scenario.persona.name}: {scenario.persona.about}", ""),
-                            _DIM))
-        self.say(self.paint(self.wrap("Checklist: " + ", ".join(i.move.replace("_", " ") for i in scenario.checklist),
+        self.say(self.paint(self.wrap(self.t("brief.persona", name=scenario.persona.name,
+                                             about=scenario.persona.about), ""), _DIM))
+        self.say(self.paint(self.wrap(self.t("brief.checklist", moves=self.moves([i.move for i in scenario.checklist])),
                                       ""), _DIM))
-        self.say(self.paint(self.wrap(HELP, ""), _DIM))
+        self.say(self.paint(self.wrap(self.help(), ""), _DIM))
         self.say()
 
     def meter(self, mood: int) -> str:
+        from coach.cli.i18n import mood_name
         from coach.scenario.model import mood_band
 
         filled = round(mood / 10)
         bar = "█" * filled + "░" * (10 - filled)
         colour = _GREEN if mood < 40 else _YELLOW if mood < 70 else _RED
-        return f"{self.paint(bar, colour)} {mood:>3} {mood_band(mood)}"
+        return f"{self.paint(bar, colour)} {mood:>3} {mood_name(self.lang, mood_band(mood))}"
 
     def customer(self, scenario: Scenario, line: str, mood: int) -> None:
         self.say()
-        self.say(self.paint(f"{scenario.persona.name}", _BOLD) + f"  mood {self.meter(mood)}")
+        self.say(self.paint(f"{scenario.persona.name}", _BOLD) + f"  {self.t('mood.label')} {self.meter(mood)}")
         self.say(self.wrap(f"“{line}”"))
 
     def you(self, reply: str) -> None:
-        self.say(self.paint("you> ", _BOLD, _GREEN) + reply.replace("\n", "\n     "))
+        prompt = self.t("prompt") + " "
+        self.say(self.paint(prompt, _BOLD, _GREEN) + reply.replace("\n", "\n" + " " * columns(prompt)))
 
     def highlighted(self, reply: str, findings: Sequence[Finding], indent: str = "  ") -> str:
         """The reply wrapped to the screen, its flagged words in red (or [[marked]] without colour)."""
@@ -333,104 +411,124 @@ class View:
 
     def items(self, label: str, entries: Sequence[tuple[str, str]]) -> str:
         """`label` and coloured entries, laid out in lines that fit the screen."""
-        lines, line, width = [], f"  {label}", len(label) + 2
+        start = columns(label) + 2
+
+        def size(text: str) -> int:  # terminals differ on combining marks (Hindi), so count them too
+            return max(len(text), columns(text))
+
+        lines, line, width = [], f"  {label}", size(label) + 2
         for i, (text, colour) in enumerate(entries):
-            gap = " " if i == 0 or width == len(label) + 2 else "  "
-            if width + len(gap) + len(text) > self.width and width > len(label) + 2:
+            gap = " " if i == 0 or width == start else "  "
+            if width + len(gap) + size(text) > self.width and width > start:
                 lines.append(line)
-                line, width, gap = " " * (len(label) + 2), len(label) + 2, " "
+                line, width, gap = " " * start, start, " "
             line += gap + self.paint(text, colour)
-            width += len(gap) + len(text)
+            width += len(gap) + size(text)
         return "\n".join([*lines, line])
 
     def turn(self, scenario: Scenario, result: TurnResult) -> None:
         if result.kind == "rejected":
-            self.say(self.paint("  ✗ not counted:", _BOLD, _YELLOW))
-            self.say(self.wrap(result.rejection.message, "    "))
+            self.say(self.paint(f"  {self.t('turn.not_counted')}", _BOLD, _YELLOW))
+            self.say(self.wrap(self.rejection(result.rejection, scenario.lang), "    "))
             return
         if result.kind == "over":
-            self.say("  the scenario is over")
+            self.say(f"  {self.t('turn.over')}")
             return
         if result.findings:
             self.say(self.highlighted(result.reply, result.findings))
             for f in result.findings:
-                self.say(f"  {self.paint(f.severity, _BOLD, _SEVERITY_COLOUR[f.severity])}  “{f.matched}” "
-                         f"({f.category.replace('_', ' ')})")
+                severity = self.t(f"severity.{f.severity}")
+                self.say(f"  {self.paint(severity, _BOLD, _SEVERITY_COLOUR[f.severity])}  “{f.matched}” "
+                         f"({self.category(f.category)})")
                 self.say(self.wrap(f.message, "      "))
                 for rewrite in f.rewrites[:2]:
-                    self.say(self.paint(textwrap.fill(rewrite.text, self.width, initial_indent="      → ",
-                                                      subsequent_indent="        "), _GREEN))
+                    self.say(self.paint(self.fill(rewrite.text, "      → ", "        "), _GREEN))
         else:
-            self.say(self.paint("  ✓ no risky phrasing", _GREEN))
-        self.say(self.items("moves shown:", [(m.move.replace("_", " "), _GREEN) for m in result.moves]
-                            or [("none", _DIM)]))
+            self.say(self.paint(f"  {self.t('turn.clean')}", _GREEN))
+        self.say(self.items(self.t("turn.moves"), [(self.move(m.move), _GREEN) for m in result.moves]
+                            or [(self.t("turn.none"), _DIM)]))
         if result.missed:
-            self.say(self.paint(self.wrap("a good answer here also shows: " + ", ".join(
-                m.replace("_", " ") for m in result.missed)), _DIM))
+            self.say(self.paint(self.wrap(self.t("turn.missed", moves=self.moves(result.missed))), _DIM))
         delta = result.mood_after - result.mood_before
         arrow = "▲" if delta > 0 else "▼" if delta < 0 else "="
-        reasons = ", ".join(f"{'their reaction' if c.reason == 'branch' else c.what.replace('_', ' ')} "
-                            f"{c.points:+d}" for c in result.mood_changes)
-        self.say(f"  mood {result.mood_before} → {result.mood_after} {arrow}{abs(delta) if delta else ''}")
+        reasons = ", ".join(f"{self._mood_reason(c.reason, c.what)} {c.points:+d}" for c in result.mood_changes)
+        self.say(f"  {self.t('mood.label')} {result.mood_before} → {result.mood_after} "
+                 f"{arrow}{abs(delta) if delta else ''}")
         if reasons:
             self.say(self.paint(self.wrap(f"({reasons})", "    "), _DIM))
-        self.say(self.items("checklist:", [(("✓ " if c.done else "· ") + c.move.replace("_", " "),
-                                            _GREEN if c.done else _DIM) for c in result.checklist]))
+        self.say(self.items(self.t("turn.checklist"), [(("✓ " if c.done else "· ") + self.move(c.move),
+                                                       _GREEN if c.done else _DIM) for c in result.checklist]))
         if result.ended:
             self.say()
-            self.say(self.paint(f"{scenario.persona.name}", _BOLD) + f"  mood {self.meter(result.mood_after)}")
+            self.say(self.paint(f"{scenario.persona.name}", _BOLD)
+                     + f"  {self.t('mood.label')} {self.meter(result.mood_after)}")
             self.say(self.wrap(f"“{result.customer_line}”"))
             colour = _GREEN if result.ending.good else _RED
             self.say(self.paint(f"  ■ {result.ending.title}", _BOLD, colour))
 
+    def _mood_reason(self, reason: str, what: str) -> str:
+        if reason == "branch":
+            return self.t("turn.reaction")
+        if reason == "risk":
+            return self.category(what)
+        return self.move(what)
+
     def hint(self, hint: Hint) -> None:
         if hint.text is None:
-            self.say("  the scenario is over; no hints left to give")
+            self.say(f"  {self.t('hint.over')}")
             return
-        cost = f"(−{hint.cost} points)" if hint.cost else "(already paid for)"
-        self.say(self.paint(f"  hint {cost}:", _BOLD, _CYAN))
+        cost = self.t("hint.cost", points=hint.cost) if hint.cost else self.t("hint.paid")
+        self.say(self.paint(f"  {self.t('hint.label', cost=cost)}", _BOLD, _CYAN))
         self.say(self.wrap(hint.text, "    "))
 
     def retried(self, retried: Retried) -> None:
         if retried.undone is None:
-            self.say("  nothing to undo")
+            self.say(f"  {self.t('retry.nothing')}")
         else:
-            self.say(self.paint(f"  ↶ turn {retried.undone.number} undone; answer again", _CYAN))
+            self.say(self.paint(f"  {self.t('retry.undone', number=retried.undone.number)}", _CYAN))
 
     def report(self, report: FinalReport) -> None:
         self.say()
-        verdict = (self.paint("PASSED", _BOLD, _GREEN) if report.passed else self.paint("NOT PASSED", _BOLD, _RED))
+        verdict = (self.paint(self.t("report.passed"), _BOLD, _GREEN) if report.passed
+                   else self.paint(self.t("report.failed"), _BOLD, _RED))
+        title = report.ending.title if report.ending else ""
         outcome = {
-            "good": f"ended well: {report.ending.title}" if report.ending else "",
-            "bad": f"ended badly: {report.ending.title}" if report.ending else "",
-            "gave_up": "you gave up",
-            "unfinished": "unfinished: the customer is still waiting",
+            "good": self.t("report.ended_well", title=title) if report.ending else "",
+            "bad": self.t("report.ended_badly", title=title) if report.ending else "",
+            "gave_up": self.t("report.gave_up"),
+            "unfinished": self.t("report.unfinished"),
         }[report.outcome]
-        self.say(self.paint(f"━━ Score {report.score}/100 ", _BOLD) + f"{verdict} (pass {report.pass_score}) · "
-                 f"{outcome}")
+        self.say(self.paint(f"━━ {self.t('report.score', score=report.score)} ", _BOLD)
+                 + f"{verdict} {self.t('report.pass_mark', pass_score=report.pass_score)} · {outcome}")
         b = report.breakdown
-        self.say(f"  checklist {b.coverage_points:.0f}/45 ({b.coverage:.0%})  outcome {b.outcome_points}/35  "
-                 f"conduct {b.conduct_points}  risky phrasing −{b.risk_penalty}  hints −{b.hint_penalty}")
-        self.say(f"  turns {report.turns}  hints {report.hints}  retries {report.retries}  "
-                 f"mood {report.mood_start} → {report.mood_end}")
-        self.say(self.items("checklist:", [(("✓ " if c.done else "✗ ") + c.move.replace("_", " "),
-                                            _GREEN if c.done else _RED) for c in report.checklist]))
+        self.say("  " + self.t("report.points", coverage_points=f"{b.coverage_points:.0f}",
+                               coverage=f"{b.coverage * 100:.0f}", outcome_points=b.outcome_points,
+                               conduct_points=b.conduct_points, risk_penalty=b.risk_penalty,
+                               hint_penalty=b.hint_penalty))
+        self.say("  " + self.t("report.counts", turns=report.turns, hints=report.hints, retries=report.retries,
+                               start=report.mood_start, end=report.mood_end))
+        self.say(self.items(self.t("report.checklist"), [(("✓ " if c.done else "✗ ") + self.move(c.move),
+                                                         _GREEN if c.done else _RED) for c in report.checklist]))
         if report.rewrites:
-            self.say(self.paint("Rewrites worth keeping:", _BOLD))
+            self.say(self.paint(self.t("report.rewrites"), _BOLD))
             for s in report.rewrites:
                 times = f" ×{s.times}" if s.times > 1 else ""
-                self.say(textwrap.fill(f"instead of “{s.matched}”{times} ({s.category.replace('_', ' ')}): "
-                                       f"{s.rewrite}", self.width, initial_indent="  • ", subsequent_indent="    "))
+                self.say(self.fill(self.t("report.instead", matched=s.matched, times=times,
+                                          category=self.category(s.category), rewrite=s.rewrite),
+                                   "  • ", "    "))
         if report.missed:
-            self.say(self.paint("Where a model answer would have helped:", _BOLD))
+            self.say(self.paint(self.t("report.models"), _BOLD))
+            labels = [(self.t(f"report.{key}"), colour) for key, colour in
+                      (("customer", ""), ("you", ""), ("model", _GREEN))]
+            pad = max(9, *(columns(label) for label, _ in labels))
             for m in report.missed:
                 why = "; ".join(filter(None, [
-                    f"flagged: {', '.join(c.replace('_', ' ') for c in m.flagged)}" if m.flagged else "",
-                    f"missing: {', '.join(c.replace('_', ' ') for c in m.missed_moves)}" if m.missed_moves else "",
+                    self.t("report.flagged", categories=", ".join(self.category(c) for c in m.flagged))
+                    if m.flagged else "",
+                    self.t("report.missing", moves=self.moves(m.missed_moves)) if m.missed_moves else "",
                 ]))
-                self.say(f"  turn {m.turn} ({why})")
-                for label, text, colour in (("customer", m.prompt, ""), ("you", m.reply, ""),
-                                            ("model", m.model_answer, _GREEN)):
-                    block = textwrap.fill(" ".join(text.split()), self.width, initial_indent=f"    {label:<9} ",
-                                          subsequent_indent=" " * 14)
+                self.say(f"  {self.t('report.turn', number=m.turn, why=why)}")
+                for (label, colour), text in zip(labels, (m.prompt, m.reply, m.model_answer), strict=True):
+                    block = self.fill(" ".join(text.split()), f"    {label}{' ' * (pad - columns(label))} ",
+                                      " " * (pad + 5))
                     self.say(self.paint(block, colour) if colour else block)
