@@ -10,7 +10,7 @@ import pickle
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
-from typing import TypeVar
+from typing import IO, TypeVar
 
 T = TypeVar("T")
 
@@ -49,10 +49,7 @@ def cached_pickle(name: str, build: Callable[[], T], family: str | None = None) 
     value = build()
     if path is not None:
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            with tempfile.NamedTemporaryFile(dir=path.parent, delete=False) as tmp:
-                pickle.dump(value, tmp, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp.name, path)
+            write_atomically(path, lambda fh: pickle.dump(value, fh, protocol=pickle.HIGHEST_PROTOCOL))
             if family:
                 _prune(path.parent, family)
         except OSError:
@@ -64,3 +61,11 @@ def _prune(folder: Path, family: str) -> None:
     entries = sorted(folder.glob(f"{family}*.pickle"), key=lambda p: p.stat().st_mtime, reverse=True)
     for stale in entries[KEEP_PER_FAMILY:]:
         stale.unlink(missing_ok=True)
+
+
+def write_atomically(path: Path, write: Callable[[IO[bytes]], object]) -> None:
+    """Write a cache file whole or not at all, even with several processes racing for it."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.NamedTemporaryFile(dir=path.parent, delete=False) as tmp:
+        write(tmp)
+    os.replace(tmp.name, path)

@@ -6,16 +6,13 @@ asked twice: over all 97 of its languages (to notice French or German) and restr
 
 from __future__ import annotations
 
-import os
-import tempfile
 import unicodedata
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
 from typing import Any
 
 from coach.language import LANGUAGE_NAMES, LANGUAGES
-from coach.language.cache import cache_dir, cached_pickle
+from coach.language.cache import cache_dir, cached_pickle, write_atomically
 
 LATIN_LANGUAGES = ("en", "id", "da", "tr")
 # Close relatives py3langid often prefers on short texts; read as ours.
@@ -164,8 +161,8 @@ def _model() -> _Model:
 
     def build() -> tuple:
         model = in_memory()
-        _write_atomically(weights, lambda fh: np.save(fh, np.ascontiguousarray(model.ptc)))
-        _write_atomically(automaton, lambda fh: fh.write(model.nextmove.tobytes()))
+        write_atomically(weights, lambda fh: np.save(fh, np.ascontiguousarray(model.ptc)))
+        write_atomically(automaton, lambda fh: fh.write(model.nextmove.tobytes()))
         return model.pc, model.classes, model.row, model.output, model.ours
 
     try:
@@ -184,9 +181,3 @@ def _model() -> _Model:
         return in_memory()
     return _Model(ptc, pc, classes, nextmove, row, output, ours)
 
-
-def _write_atomically(path: Path, write) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile(dir=path.parent, delete=False) as tmp:
-        write(tmp)
-    os.replace(tmp.name, path)
