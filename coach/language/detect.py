@@ -7,12 +7,14 @@ asked twice: over all 97 of its languages (to notice French or German) and restr
 from __future__ import annotations
 
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
-from typing import Any
+
+import numpy as np
 
 from coach.language import LANGUAGE_NAMES, LANGUAGES
 from coach.language.cache import cache_dir, cached_pickle, write_atomically
+from coach.language.langid_model import Automaton, Scorer, WeightRows, encode
 
 LATIN_LANGUAGES = ("en", "id", "da", "tr")
 # Close relatives py3langid often prefers on short texts; read as ours.
@@ -58,19 +60,17 @@ def detect_language(text: str, default: str | None = None) -> Detection:
     guess = _function_word_guess(text)
     if guess is not None:
         return guess
-    full, ours = _identifiers()
-    top, probability = full.classify(text)
+    (top, probability), (best, best_probability) = _classify(text)
     top = ALIASES.get(top, top)
     if top in LATIN_LANGUAGES:
-        return Detection(top, float(probability))
-    best, best_probability = ours.classify(text)
+        return Detection(top, probability)
     if probability >= FOREIGN_CONFIDENCE:
         return Detection(None, float(probability), top)
-    return Detection(best, float(best_probability))
+    return Detection(best, best_probability)
 
 
 # The commonest function words of the four Latin-script languages. A text where one language's
-# words are frequent and the others' rare is decided without loading py3langid (its tables are 65 MB),
+# words are frequent and the others' rare is decided without py3langid's model,
 # which then only sees the unclear cases, and every text that might be French or German.
 FUNCTION_WORDS: dict[str, frozenset[str]] = {
     "en": frozenset("the and to you your is are for of we i it that this be will with have on at not can "
@@ -110,74 +110,56 @@ def _script_counts(text: str) -> dict[str, int]:
     return counts
 
 
-@cache
-def _identifiers():
-    """Two py3langid identifiers from one model: over all its languages, and restricted to ours."""
-    from py3langid.langid import LanguageIdentifier
-
-    model = _model()
-
-    def make(ptc, pc, classes) -> LanguageIdentifier:
-        return LanguageIdentifier(ptc, pc, classes, model.nextmove, model.output, norm_probs=True,
-                                  tk_row=model.row)
-
-    return make(model.ptc, model.pc, model.classes), make(*model.ours)
-
-
 @dataclass(frozen=True, slots=True)
 class _Model:
-    ptc: Any  # feature weights: features × languages
-    pc: Any
-    classes: list[str]
-    nextmove: Any  # the feature automaton
-    row: Any
-    output: Any
-    ours: tuple  # (ptc, pc, classes) restricted to LANGUAGES, as LanguageIdentifier.set_languages makes them
+    automaton: Automaton
+    full: Scorer  # all of py3langid's languages, to notice French or German
+    ours: Scorer  # restricted to LANGUAGES, as py3langid's set_languages does
 
 
+def _classify(text: str) -> tuple[tuple[str, float], tuple[str, float]]:
+    """py3langid's best guess over all its languages, and over ours; the features are found once."""
+    model = _model()
+    data = encode(text)
+    features = model.automaton.features(data)
+    return model.full.classify(features, len(data)), model.ours.classify(features, len(data))
+
+
+@cache
 def _model() -> _Model:
-    """py3langid's model. Its two big tables (the feature automaton, 37 MB, and the feature weights,
-    27 MB) are memory-mapped from files in the cache folder: a detection reads a few of their rows,
-    so only those pages are loaded, and they are shared and reclaimable."""
-    import mmap
-
-    import numpy as np
+    """py3langid's model, built once into the cache folder: the automaton and our languages' weights
+    in a pickle of a few MB, and all languages' weights as a raw file read a row at a time."""
     from py3langid import __version__ as version
     from py3langid.langid import MODEL_DIR, MODEL_FILE
     from py3langid.modelio import load_model
 
-    def restricted(ptc, pc, classes) -> tuple:
-        indices = [i for i, c in enumerate(classes) if c in LANGUAGES]
-        return np.ascontiguousarray(ptc[:, indices]), np.asarray(pc)[indices], [classes[i] for i in indices]
-
-    def in_memory() -> _Model:
+    def build() -> tuple[_Model, np.ndarray]:
         ptc, pc, classes, nextmove, row, output = load_model(MODEL_DIR / MODEL_FILE)
-        return _Model(ptc, np.asarray(pc), classes, nextmove, row, output, restricted(ptc, pc, classes))
+        pc = np.asarray(pc)
+        ours = [i for i, c in enumerate(classes) if c in LANGUAGES]
+        model = _Model(Automaton.from_dfa(nextmove, row, output), Scorer(ptc, pc, tuple(classes)),
+                       Scorer(np.ascontiguousarray(ptc[:, ours]), pc[ours], tuple(classes[i] for i in ours)))
+        return model, ptc
 
     folder = cache_dir()
     if folder is None:
-        return in_memory()
-    weights, automaton = folder / f"py3langid-{version}-ptc.npy", folder / f"py3langid-{version}-nextmove.bin"
+        return build()[0]
+    weights = folder / f"py3langid-{version}-weights.f16"
 
-    def build() -> tuple:
-        model = in_memory()
-        write_atomically(weights, lambda fh: np.save(fh, np.ascontiguousarray(model.ptc)))
-        write_atomically(automaton, lambda fh: fh.write(model.nextmove.tobytes()))
-        return model.pc, model.classes, model.row, model.output, model.ours
+    compact = f"py3langid-{version}-compact.pickle"
+
+    def build_and_store() -> _Model:
+        model, ptc = build()
+        write_atomically(weights, lambda fh: fh.write(np.ascontiguousarray(ptc, dtype=np.float16).tobytes()))
+        for stale in folder.glob("py3langid-*"):  # other versions' files, and the 65 MB tables of old releases
+            if stale.name not in (compact, weights.name):
+                stale.unlink(missing_ok=True)
+        return replace(model, full=replace(model.full, weights=None))
 
     try:
-        small = cached_pickle(f"py3langid-{version}-parts.pickle", build)
-        if not (weights.is_file() and automaton.is_file()):
-            small = build()
-        ptc = np.load(weights, mmap_mode="r")
-        with automaton.open("rb") as fh:
-            mapped = mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
-        for region in (mapped, getattr(ptc, "_mmap", None)):
-            if region is not None and hasattr(mmap, "MADV_RANDOM"):  # rows are read at random: no read-ahead
-                region.madvise(mmap.MADV_RANDOM)
-        nextmove = memoryview(mapped).cast("I")
-        pc, classes, row, output, ours = small
+        model = cached_pickle(compact, build_and_store)
+        if not weights.is_file():
+            model = build_and_store()
+        return replace(model, full=replace(model.full, weights=WeightRows(weights, len(model.full.classes))))
     except (OSError, ValueError):  # an unwritable or damaged cache: the model in memory
-        return in_memory()
-    return _Model(ptc, pc, classes, nextmove, row, output, ours)
-
+        return build()[0]

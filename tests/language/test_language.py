@@ -101,11 +101,11 @@ def probe(code: str, cache: str) -> str:
     return done.stdout
 
 
-def test_the_mapped_language_model_detects_as_the_model_in_memory(tmp_path) -> None:
+def test_the_cached_language_model_detects_as_the_model_in_memory(tmp_path) -> None:
     in_memory = probe(DETECT_PROBE, "off")
     assert "other='fr'" in in_memory and "lang='da'" in in_memory
-    assert probe(DETECT_PROBE, str(tmp_path)) == in_memory  # writes the mapped tables
-    assert len(list(tmp_path.glob("py3langid-*"))) == 3
+    assert probe(DETECT_PROBE, str(tmp_path)) == in_memory  # writes the compact model and the weight file
+    assert len(list(tmp_path.glob("py3langid-*"))) == 2
     assert probe(DETECT_PROBE, str(tmp_path)) == in_memory  # reads them
 
 
