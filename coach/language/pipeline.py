@@ -60,7 +60,7 @@ class Analysis:
 # Per language: ORTH hash → LEMMA hash, and ORTH hash → what a unit needs (keys, length, kind).
 _LEMMA_HASHES: dict[str, dict[int, int]] = {}
 _WORDS: dict[str, dict[int, tuple[tuple[str, ...], int, int, bool]]] = {}
-_PLAIN, _SPACE, _PARAGRAPH, _NUMBER_DOT, _SENTENCE_END, _QUESTION_END = range(6)
+_PLAIN, _NUMBER_DOT, _SENTENCE_END, _QUESTION_END = range(4)
 _NUMBER_WITH_DOT = re.compile(r"\d+\.")  # "15." ends a sentence, or is a Danish ordinal ("den 15. maj")
 
 
@@ -92,8 +92,6 @@ def lemma_of(word: str, lang: str) -> str:
 
 def _word(lang: str, word: str) -> tuple[tuple[str, ...], int, int, bool]:
     """What a unit needs of a word: keys, length, kind, and whether it starts with a capital."""
-    if word.isspace():
-        return (), len(word), _PARAGRAPH if word.count("\n") >= 2 else _SPACE, False
     folded = fold(word, lang)
     lemma = lemma_of(word, lang)
     keys = (folded,) if lemma == folded else (folded, lemma)
@@ -241,13 +239,10 @@ def analyse(text: str, lang: str) -> Analysis:
     nlp = pipeline(lang)
     if lang == "ko":  # the units are Kiwi's morphemes, which the tokenizer keeps on the Doc
         return _korean_analysis(text, nlp.make_doc(text).user_data["morphemes"])
-    # The hot path tokenises with the pipeline's tokenizer and reads lemmas from the same per-word
-    # table the coach_lemmatizer component fills, instead of writing them into the Doc and reading
-    # them back (that round trip cost more than the tokenizer).
-    from spacy.attrs import IDX, ORTH
-
-    doc = nlp.make_doc(text)
-    strings = doc.vocab.strings
+    # The hot path reads lemmas from the same per-word table the coach_lemmatizer component fills,
+    # instead of writing them into a Doc and reading them back (that round trip cost more than the
+    # tokenizer), and memoizes spaCy's tokens per whitespace-free chunk (see _tokens).
+    strings = nlp.vocab.strings
     words = _WORDS.setdefault(lang, {})
     keys: list[tuple[str, ...]] = []
     starts: list[int] = []
@@ -256,17 +251,15 @@ def analyse(text: str, lang: str) -> Analysis:
     questions: set[int] = set()
     sentence = 0
     after_number_dot = False
-    for orth, start in doc.to_array([ORTH, IDX]).tolist():
+    for orth, start in _tokens(nlp, lang, text):
+        if orth == _PARAGRAPH_BREAK:
+            if sentences and sentences[-1] == sentence:
+                sentence += 1
+            continue
         info = words.get(orth)
         if info is None:
             info = words[orth] = _word(lang, strings[orth])
         word_keys, length, kind, capitalised = info
-        if kind == _SPACE:
-            continue
-        if kind == _PARAGRAPH:
-            if sentences and sentences[-1] == sentence:
-                sentence += 1
-            continue
         if after_number_dot and capitalised:  # "… inden kl. 15. Vi ringer …"
             sentence += 1
         after_number_dot = kind == _NUMBER_DOT
@@ -279,6 +272,46 @@ def analyse(text: str, lang: str) -> Analysis:
                 questions.add(sentence)
             sentence += 1
     return Analysis(text, lang, keys, starts, ends, sentences, frozenset(questions))
+
+
+_CHUNK = re.compile(r"\S+|\s+")
+# Per language: a whitespace-free chunk → its tokens as (ORTH hash, offset in the chunk).
+_CHUNK_TOKENS: dict[str, dict[str, tuple[tuple[int, int], ...]]] = {}
+MAX_CACHED_CHUNKS = 100_000
+_PARAGRAPH_BREAK = -1  # the ORTH _tokens gives a run of whitespace holding a blank line
+
+
+def _tokens(nlp, lang: str, text: str) -> Iterator[tuple[int, int]]:
+    """(ORTH hash, offset) of the tokens spaCy's tokenizer makes of `text`, and _PARAGRAPH_BREAK for
+    whitespace with a blank line in it (other whitespace, which the matcher skips, is left out).
+
+    spaCy tokenizes each whitespace-free chunk on its own and caches the result, but stops caching
+    for the rest of a text once a chunk has a special case ("I'll", "don't"), so most of an English
+    email was split again by the affix regexes every time. Here every chunk's tokens are kept.
+    (Special cases written with a space, such as Indonesian "Dr. med", are not applied by spaCy
+    either; tests/language/test_tokens.py holds this to spaCy's own output.)
+    """
+    memo = _CHUNK_TOKENS.setdefault(lang, {})
+    for match in _CHUNK.finditer(text):
+        chunk = match.group()
+        if chunk[0].isspace():
+            if chunk.count("\n") >= 2:
+                yield _PARAGRAPH_BREAK, match.start()
+            continue
+        tokens = memo.get(chunk)
+        if tokens is None:
+            if len(memo) > MAX_CACHED_CHUNKS:  # a long-running bot sees an open vocabulary
+                memo.clear()
+            tokens = memo[chunk] = _tokenize_chunk(nlp, chunk)
+        offset = match.start()
+        for orth, start in tokens:
+            yield orth, offset + start
+
+
+def _tokenize_chunk(nlp, chunk: str) -> tuple[tuple[int, int], ...]:
+    from spacy.attrs import IDX, ORTH
+
+    return tuple((orth, start) for orth, start in nlp.tokenizer(chunk).to_array([ORTH, IDX]).tolist())
 
 
 def analyse_many(texts: list[str], lang: str) -> Iterator[Analysis]:
