@@ -6,9 +6,10 @@ asked twice: over all 97 of its languages (to notice French or German) and restr
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass, replace
-from functools import cache
+from functools import cache, lru_cache
 
 import numpy as np
 
@@ -69,45 +70,72 @@ def detect_language(text: str, default: str | None = None) -> Detection:
     return Detection(best, best_probability)
 
 
-# The commonest function words of the four Latin-script languages. A text where one language's
-# words are frequent and the others' rare is decided without py3langid's model,
-# which then only sees the unclear cases, and every text that might be French or German.
+# The commonest function words of the four Latin-script languages, no word in two lists ("i", "for"
+# and "at" are English and Danish, "en" Danish and Turkish). A text where one language's words are
+# frequent and the others' rare is decided without py3langid's model, which then only sees the
+# unclear cases, and every text that might be French or German.
 FUNCTION_WORDS: dict[str, frozenset[str]] = {
-    "en": frozenset("the and to you your is are for of we i it that this be will with have on at not can "
+    "en": frozenset("the and to you your is are of we it that this be will with have on not can "
                     "please our my as was if would thank thanks".split()),
     "id": frozenset("yang dan di ke dari untuk kami anda tidak dengan ini itu akan ada bisa saya mohon "
                     "bapak ibu sudah atau juga karena terima kasih".split()),
-    "da": frozenset("og det er at du til på vi en et ikke med for har jeg den kan vil som af din dig os "
+    "da": frozenset("og det er du til på vi en et ikke med har jeg den kan vil som af din dig os "
                     "vores hvis tak venlig hilsen".split()),
-    "tr": frozenset("ve bir bu için ile çok daha olarak size sizin siz değil ama gibi kadar ben biz en "
-                    "teşekkür ederiz lütfen mi mı".split()),
+    "tr": frozenset("ve bir bu için ile çok daha olarak size sizin siz sizi sizinle bize bizim biz ben benim "
+                    "bana değil ama gibi kadar ne ki şu hem ise sonra önce hiç sadece yine bile hemen şimdi "
+                    "bugün yarın yok ilgili içinde konusunda tekrar hangi nasıl neden şey iyi günler merhaba "
+                    "sayın saygılarımla rica teşekkür ederiz ederim lütfen mi mı".split()),
 }
 MIN_WORDS_FOR_GUESS = 8
 
 
+_FUNCTION_WORD_LANGUAGE = {word: lang for lang, words in FUNCTION_WORDS.items() for word in words}
+
+
 def _function_word_guess(text: str) -> Detection | None:
-    words = [w.strip(".,!?;:()\"'«»") for w in text[:2000].lower().split()]
-    words = [w for w in words if w]
-    if len(words) < MIN_WORDS_FOR_GUESS:
+    found = dict.fromkeys(FUNCTION_WORDS, 0)
+    total = 0
+    for word in text[:2000].lower().split():
+        word = word.strip(".,!?;:()\"'«»")
+        if word:
+            total += 1
+            lang = _FUNCTION_WORD_LANGUAGE.get(word)
+            if lang is not None:
+                found[lang] += 1
+    if total < MIN_WORDS_FOR_GUESS:
         return None
-    shares = sorted(((sum(w in vocab for w in words) / len(words), lang) for lang, vocab in FUNCTION_WORDS.items()),
-                    reverse=True)
-    (best, lang), (second, _) = shares[0], shares[1]
+    (best, lang), (second, _) = sorted(((count / total, lang) for lang, count in found.items()), reverse=True)[:2]
     if best >= 0.25 and second <= best / 4:
         return Detection(lang, best)
     return None
 
 
+_ASCII_LETTERS = re.compile(r"[A-Za-z]")
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+
+
 def _script_counts(text: str) -> dict[str, int]:
+    """Letters per script in the first 5,000 characters (ASCII letters are counted as Latin in one go)."""
+    sample = text[:5000]
     counts: dict[str, int] = {}
-    for ch in text[:5000]:
-        if ch.isalpha():
-            name = unicodedata.name(ch, "")
-            script = name.split(" ", 1)[0] if name else "UNKNOWN"
-            if script in ("CJK", "HIRAGANA", "KATAKANA"):
-                script = "CJK"
+    ascii_letters = len(_ASCII_LETTERS.findall(sample))
+    if ascii_letters:
+        counts["LATIN"] = ascii_letters
+    for ch in _NON_ASCII.findall(sample):
+        script = _script(ch)
+        if script is not None:
             counts[script] = counts.get(script, 0) + 1
     return counts
+
+
+@lru_cache(maxsize=4096)
+def _script(ch: str) -> str | None:
+    """The script of a letter, from the first word of its Unicode name; None for other characters."""
+    if not ch.isalpha():
+        return None
+    name = unicodedata.name(ch, "")
+    script = name.split(" ", 1)[0] if name else "UNKNOWN"
+    return "CJK" if script in ("CJK", "HIRAGANA", "KATAKANA") else script
 
 
 @dataclass(frozen=True, slots=True)

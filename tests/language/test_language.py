@@ -132,3 +132,12 @@ def test_the_cache_keeps_a_few_versions_of_each_family(tmp_path, monkeypatch) ->
     assert len(kept) == cache.KEEP_PER_FAMILY and "compiled-xx-0.pickle" not in kept
     assert (tmp_path / "compiled-yy-0.pickle").is_file()
     assert cache.cached_pickle("compiled-xx-10.pickle", lambda: "rebuilt", family="compiled-xx-") == 10  # read back
+
+
+def test_function_word_lists_share_no_word() -> None:
+    from itertools import combinations
+
+    from coach.language.detect import FUNCTION_WORDS
+
+    for a, b in combinations(FUNCTION_WORDS, 2):
+        assert not FUNCTION_WORDS[a] & FUNCTION_WORDS[b], (a, b)
