@@ -67,8 +67,8 @@ class Result:
 
 
 def ended(message: BotMessage) -> bool:
-    """A card that closes the role-play (no buttons, the 🏁 line): the final card follows."""
-    return not message.buttons() and "🏁" in message.text
+    """The card that closes a role-play: the last reply's feedback and the final card, with Play again."""
+    return "🔁 Play again" in message.buttons()
 
 
 async def learner_run(index: int, bridge: Bridge, args: argparse.Namespace, result: Result, gate: asyncio.Event,
@@ -96,10 +96,8 @@ async def learner_run(index: int, bridge: Bridge, args: argparse.Namespace, resu
             result.to_bot_ms.append((delivered - sent) * 1000)
             result.in_bot_ms.append(((card.requested_at or card.at) - delivered) * 1000)
             result.turns_done += 1
-            if ended(card):
-                [final] = await bridge.expect(person.user_id, 1, ANSWER_TIMEOUT)
-                if turn + 1 < args.turns:
-                    await person.press(final, "🔁 Play again", timeout=ANSWER_TIMEOUT)
+            if ended(card) and turn + 1 < args.turns:
+                await person.press(card, "🔁 Play again", timeout=ANSWER_TIMEOUT)
     except TimeoutError:
         result.lost += 1
         result.timeouts.append(f"learner {index}: an answer did not come within {ANSWER_TIMEOUT:.0f} s")

@@ -123,6 +123,14 @@ def split_message(message: str, limit: int = LIMIT) -> list[str]:
     return parts or [message[:limit]]
 
 
+def joined(first: str, second: str, limit: int = LIMIT) -> list[str]:
+    """Two cards in one message when they fit, else each in its own (never cut inside a card that fits)."""
+    if not first:
+        return split_message(second, limit)
+    together = split_message(f"{first}\n\n{second}", limit)
+    return together if len(together) == 1 else split_message(first, limit) + split_message(second, limit)
+
+
 def copyable(block: str, limit: int = LIMIT - 64) -> list[str]:
     """Text in <pre> blocks (tap to copy in Telegram), split so each escaped block fits a message."""
     pieces: list[str] = []
@@ -278,9 +286,9 @@ def moves_lines(lang: str, checklist: Sequence, moves: Sequence[MoveHit], missed
 
 
 def feedback_card(lang: str, reply: str, findings: Sequence[Finding], moves: Sequence[MoveHit],
-                  checklist: Sequence, missed: Sequence[str], mood: int, persona: str, next_line: str | None,
-                  ended: bool) -> str:
-    """ONE card per reply: findings, moves, mood, then the customer's next line."""
+                  checklist: Sequence, missed: Sequence[str], mood: int, persona: str, next_line: str | None) -> str:
+    """ONE card per reply: findings, moves, mood, then the customer's next line. The reply that ends a
+    role-play gets the final card in the same message (see the learner handler)."""
     if findings:
         lines = [text(lang, "card.flagged", count=len(findings)), ""]
         lines.extend(findings_block(lang, findings, reply))
@@ -292,9 +300,6 @@ def feedback_card(lang: str, reply: str, findings: Sequence[Finding], moves: Seq
     if next_line:
         lines.append("")
         lines.append(customer_line(persona, next_line))
-    if ended:
-        lines.append("")
-        lines.append(text(lang, "card.ended"))
     return "\n".join(lines)
 
 

@@ -79,9 +79,10 @@ async def test_a_whole_role_play_with_a_flagged_reply_try_again_hint_and_the_fin
     [card] = await ada.say(GOOD_OPENING)
     assert card.startswith("✅ <b>Well phrased</b>")
     assert "✓ Shown so far: <b>apology</b>, <b>empathy</b>" in card
-    card, final = await ada.say(GOOD_PLAN)
-    assert "🏁 The conversation is over." in card and "reply_markup" not in harness.request.sent()[-2]
-    assert final.startswith("🏁 <b>The late parcel</b>: ")
+    [closing] = await ada.say(GOOD_PLAN)  # one message: the last reply's feedback, then the final card
+    card, final = closing.split("\n\n🏁 ", 1)
+    assert card.startswith("✅ <b>Well phrased</b>") and "Customer's mood" in card
+    assert final.startswith("<b>The late parcel</b>: ")
     assert "passed ✅" in final and "<b>What went well</b>" in final
     assert "The conversation ended well" in final
     assert set(buttons(ada.last())) == {"🔁 Play again", "➡️ Next scenario"}
@@ -94,8 +95,9 @@ async def test_final_card_lists_rewrites_and_model_answers_when_turns_went_wrong
     ada = harness.person(4)
     await ada.press(SCENARIO)
     await ada.say("That's not my job.")
-    card, final = await ada.say("Calm down, it's not our fault, we'll see.")
-    assert "🏁" in card
+    [closing] = await ada.say("Calm down, it's not our fault, we'll see.")
+    card, final = closing.split("\n\n🏁 ", 1)
+    assert "Worth rephrasing" in card
     assert "not passed yet" in final
     assert "<b>Three rewrites worth keeping</b>" in final
     assert "“Calm down” → “I can hear how frustrating this is, and I want to sort it out.”" in final
@@ -130,7 +132,8 @@ async def test_restart_mid_scenario_continues_where_the_learner_was(settings) ->
         [menu, line] = await ada.say("/start")
         assert "You're in the middle of “The late parcel”" in menu
         assert line == "🗣 <b>Mia Berg</b>: Thank you. So when can I expect it?"
-        card, final = await ada.say(GOOD_PLAN)
+        [closing] = await ada.say(GOOD_PLAN)
+        card, final = closing.split("\n\n🏁 ", 1)
         assert "Shown so far: apology, empathy" in card and "passed ✅" in final
     finally:
         await stop_harness(second)
@@ -145,7 +148,7 @@ async def test_learners_never_see_each_others_state(harness: Harness) -> None:
     assert all(int(p["chat_id"]) in (7, 8) for p in harness.request.sent())
     await bo.press(SCENARIO)
     [bo_card] = await bo.say(GOOD_OPENING)
-    ada_card, _ = await ada.say("I'm sorry, it will be with you tomorrow by 3 pm.")
+    [ada_card] = await ada.say("I'm sorry, it will be with you tomorrow by 3 pm.")  # it ends her role-play
     assert "Thank you. So when can I expect it?" in bo_card
     assert "Delivery arranged" not in bo_card and "Great, tomorrow by three" in ada_card
     ada_calls = [p for p in harness.request.sent() if int(p["chat_id"]) == 7]

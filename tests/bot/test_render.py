@@ -27,6 +27,15 @@ def test_split_message_keeps_every_part_within_telegrams_limit() -> None:
     assert all(len(p) <= render.LIMIT for p in render.split_message("y" * 9000))
 
 
+def test_two_cards_share_a_message_when_they_fit_and_are_never_cut_inside_otherwise() -> None:
+    feedback, final = "✅ feedback\nmood", "🏁 final\nscore"
+    assert render.joined(feedback, final) == [f"{feedback}\n\n{final}"]
+    assert render.joined("", final) == [final]
+    long_final = "\n".join(["🏁 final"] + ["model answer " + "x" * 80] * 42)  # fits alone, not with the feedback
+    assert len(long_final) < render.LIMIT < len(feedback) + 201 + len(long_final) + 2
+    assert render.joined(feedback + "\n" + "y" * 200, long_final) == [feedback + "\n" + "y" * 200, long_final]
+
+
 def test_copyable_blocks_are_escaped_and_fit_even_when_escaping_grows_the_text() -> None:
     blocks = render.copyable("<&>" * 3000)
     assert len(blocks) >= 3 and all(len(b) <= render.LIMIT for b in blocks)

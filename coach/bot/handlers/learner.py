@@ -168,22 +168,20 @@ async def show_played(update: Update, context: ContextTypes.DEFAULT_TYPE, who: W
         await send_final(update, context, who, scenario, played.report)
         return
     card = render.feedback_card(who.lang, result.reply, result.findings, result.moves, result.checklist,
-                                result.missed, result.mood_after, scenario.persona.name, result.customer_line,
-                                result.ended)
-    parts = render.split_message(card)
-    if played.session is not None:
-        keyboard = render.roleplay_keyboard(who.lang, played.session.attempt_id, len(result.state.turns))
-        await send_all(update, context, parts, reply_markup=keyboard)
+                                result.missed, result.mood_after, scenario.persona.name, result.customer_line)
+    if played.report is not None:  # the reply that ended it: its feedback and the final card, one message
+        await send_final(update, context, who, scenario, played.report, before=card)
     else:
-        await send_all(update, context, parts)
-    if played.report is not None:
-        await send_final(update, context, who, scenario, played.report)
+        keyboard = render.roleplay_keyboard(who.lang, played.session.attempt_id, len(result.state.turns))
+        await send_all(update, context, render.split_message(card), reply_markup=keyboard)
 
 
-async def send_final(update: Update, context: ContextTypes.DEFAULT_TYPE, who: Who, scenario, report) -> None:
-    card = render.final_card(who.lang, report, scenario.title)
-    await send_all(update, context, render.split_message(card),
-                   reply_markup=render.final_keyboard(who.lang, scenario.id, scenario.lang))
+async def send_final(update: Update, context: ContextTypes.DEFAULT_TYPE, who: Who, scenario, report,
+                     before: str = "") -> None:
+    """The final card, after `before` (the last reply's feedback) in the same message when it fits:
+    every learner action gets one message, which is what Telegram's send limit counts."""
+    parts = render.joined(before, render.final_card(who.lang, report, scenario.title))
+    await send_all(update, context, parts, reply_markup=render.final_keyboard(who.lang, scenario.id, scenario.lang))
 
 
 def rejection_text(lang: str, rejection, scenario_lang: str) -> str:
