@@ -64,14 +64,21 @@ def cold_start(lang: str, runs: int = 5) -> float:
 
 
 def peak_rss_all_languages() -> float:
-    """Peak RSS (MB) of a process that loads all six languages and checks one draft in each."""
+    """Peak RSS (MB) of a process that loads all six languages and checks one draft in each.
+
+    Read from VmHWM, not getrusage: a child's ru_maxrss starts at its parent's RSS when it was spawned
+    (Linux carries the high-water mark across the exec), so it would report this bench's own size."""
     code = (
         "import resource\n"
         "from coach.checker import Checker\nfrom coach.paths import shipped\n"
         "import sys; sys.path.insert(0, 'bench')\nfrom corpus import drafts\n"
         "c = Checker.from_paths([shipped('phrasebooks')])\n"
         "for lang in c.languages:\n    c.check(drafts(lang, 1)[0], None)\n"
-        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)\n"
+        "try:\n"
+        "    status = open('/proc/self/status').read()\n"
+        "    print(int(status.split('VmHWM:')[1].split()[0]) / 1024)\n"
+        "except (OSError, IndexError):\n"
+        "    print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                          cwd=Path(__file__).resolve().parent.parent)
