@@ -20,6 +20,7 @@ from coach.language.pipeline import Analysis, analyse_many
 from coach.phrasebook.compiled import CompiledPhrasebook, Hit, Matches, compile_cached
 from coach.phrasebook.loader import LoadResult, load_phrasebooks
 from coach.phrasebook.model import Move, Rewrite, Rule, severity_rank
+from coach.phrasebook.relevance import ranked
 from coach.quoted import blank_quoted
 
 CHUNK_CHARS = 50_000  # spaCy refuses texts over 1,000,000 characters; long texts are checked in pieces
@@ -202,7 +203,17 @@ class Checker:
             end = normalized.original_offset(analysis.ends[hit.last - 1])
             return start, end
 
-        findings = _findings(text, rule_hits, span)
+        def rewrites(hit: Hit) -> tuple[Rewrite, ...]:
+            rule = hit.pattern.owner
+            profile = compiled.rewrite_profiles.get(rule.id)
+            if profile is None:
+                return rule.rewrites
+            near = analysis.sentences[hit.first]  # the finding's sentence and its neighbours
+            context = frozenset(key for keys, sentence in zip(analysis.keys, analysis.sentences, strict=True)
+                                if abs(sentence - near) <= 1 for key in keys)
+            return ranked(rule.rewrites, profile, context)
+
+        findings = _findings(text, rule_hits, span, rewrites)
         moves = _moves(text, move_hits, span)
         return Report(lang, findings, moves, detection)
 
@@ -260,7 +271,7 @@ def _pieces(text: str) -> list[tuple[int, str]]:
     return pieces
 
 
-def _findings(text: str, hits: list[Hit], span) -> tuple[Finding, ...]:
+def _findings(text: str, hits: list[Hit], span, rewrites) -> tuple[Finding, ...]:
     """One finding per rule and place: overlapping hits of one category keep the longest, most severe."""
     ranked = sorted(hits, key=lambda h: (severity_rank(h.pattern.owner.severity), -(h.last - h.first), h.first))
     kept: list[tuple[Hit, int, int]] = []
@@ -277,7 +288,7 @@ def _findings(text: str, hits: list[Hit], span) -> tuple[Finding, ...]:
         line = text.count("\n", 0, start) + 1
         column = start - (text.rfind("\n", 0, start) + 1) + 1
         findings.append(Finding(rule.id, rule.category, rule.severity, rule.message, text[start:end], start, end,
-                                line, column, rule.rewrites, hit.typo))
+                                line, column, rewrites(hit), hit.typo))
     return tuple(findings)
 
 

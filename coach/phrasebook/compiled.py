@@ -20,6 +20,7 @@ from coach.errors import Problem
 from coach.language import korean as korean_module
 from coach.language import lemmas
 from coach.language import pipeline as pipeline_module
+from coach.language.normalize import nfc
 from coach.language.pipeline import Analysis, analyse
 from coach.phrasebook import pattern as pattern_module
 from coach.phrasebook.model import Move, Pattern, Phrasebook, Rule
@@ -39,6 +40,7 @@ from coach.phrasebook.pattern import (
     literal_words,
     regex_key,
 )
+from coach.phrasebook.relevance import Profiles, rewrite_profiles
 
 MIN_TYPO_WORD = 4  # shorter words are too easy to confuse
 MIN_SINGLE_WORD_TYPO = 6  # a one-word pattern tolerates a typo only in a long word
@@ -108,6 +110,7 @@ class CompiledPhrasebook:
     negators_after: frozenset[str] = frozenset()
     negator_after_regexes: tuple[re.Pattern[str], ...] = ()
     hedges: frozenset[str] = frozenset()
+    rewrite_profiles: Profiles = field(default_factory=dict)  # to put the rewrite that fits a text first
     problems: list[Problem] = field(default_factory=list)
     # Caches, bounded by the vocabulary seen: per distinct word its id, index keys and typos; per pair
     # of word ids (the second -1 at a sentence's end) the patterns a match may start with there.
@@ -386,6 +389,7 @@ def compile_phrasebook(book: Phrasebook) -> CompiledPhrasebook:
     compiled.negators, compiled.negator_regexes = _word_set(compiled, context.negators, analyser)
     compiled.negators_after, compiled.negator_after_regexes = _word_set(compiled, context.negators_after, analyser)
     compiled.hedges, _ = _word_set(compiled, context.hedges, analyser)
+    compiled.rewrite_profiles = rewrite_profiles(book, lambda text: analyse(nfc(text).text, book.lang).keys)
     return compiled
 
 
