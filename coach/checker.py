@@ -7,8 +7,10 @@ caller's own text and rewrites.
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
@@ -203,14 +205,20 @@ class Checker:
             end = normalized.original_offset(analysis.ends[hit.last - 1])
             return start, end
 
+        contexts: dict[int, frozenset[str]] = {}
+
         def rewrites(hit: Hit) -> tuple[Rewrite, ...]:
             rule = hit.pattern.owner
             profile = compiled.rewrite_profiles.get(rule.id)
             if profile is None:
                 return rule.rewrites
-            near = analysis.sentences[hit.first]  # the finding's sentence and its neighbours
-            context = frozenset(key for keys, sentence in zip(analysis.keys, analysis.sentences, strict=True)
-                                if abs(sentence - near) <= 1 for key in keys)
+            sentence = analysis.sentences[hit.first]
+            context = contexts.get(sentence)
+            if context is None:  # the words of the finding's sentence and its neighbours
+                sentences = analysis.sentences
+                first = bisect_left(sentences, sentence - 1)
+                last = bisect_right(sentences, sentence + 1, first)
+                context = contexts[sentence] = frozenset(chain.from_iterable(analysis.keys[first:last]))
             return ranked(rule.rewrites, profile, context)
 
         findings = _findings(text, rule_hits, span, rewrites)

@@ -6,16 +6,16 @@ import pytest
 
 from coach.checker import Checker
 from coach.phrasebook.model import Rewrite
-from coach.phrasebook.relevance import ranked
+from coach.phrasebook.relevance import Profile, ranked
 
-REFUND, GENERAL = Rewrite("We can't refund sale items, but store credit is yours today."), \
-    Rewrite("I'm sorry I can't change that; here is what I can do instead.")
-PROFILE = ({"refund": 3.0, "sale": 3.0, "items": 2.5, "can": 0.2}, {"sorry": 1.5, "change": 2.0, "can": 0.2})
+GENERAL, REFUND = Rewrite("I'm sorry I can't change that; here is what I can do instead."), \
+    Rewrite("We can't refund sale items, but store credit is yours today.")
+WEIGHTS = {"sorry": (1.5, 0.0), "change": (2.0, 0.0), "can": (0.2, 0.2), "refund": (0.0, 3.0), "sale": (0.0, 3.0)}
 
 
 def test_the_rewrite_sharing_rare_words_comes_first_and_ties_keep_the_authors_order() -> None:
     rewrites = (GENERAL, REFUND)
-    profile = PROFILE[::-1]
+    profile = Profile(frozenset(WEIGHTS), WEIGHTS)
     assert ranked(rewrites, profile, frozenset({"refund", "sale", "policy"})) == (REFUND, GENERAL)
     assert ranked(rewrites, profile, frozenset({"policy", "can"})) == rewrites  # common words decide nothing
     assert ranked(rewrites, profile, frozenset()) == rewrites

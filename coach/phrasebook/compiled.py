@@ -19,10 +19,13 @@ from rapidfuzz.distance import Levenshtein
 from coach.errors import Problem
 from coach.language import korean as korean_module
 from coach.language import lemmas
+from coach.language import normalize as normalize_module
 from coach.language import pipeline as pipeline_module
 from coach.language.normalize import nfc
 from coach.language.pipeline import Analysis, analyse
+from coach.phrasebook import model as model_module
 from coach.phrasebook import pattern as pattern_module
+from coach.phrasebook import relevance as relevance_module
 from coach.phrasebook.model import Move, Pattern, Phrasebook, Rule
 from coach.phrasebook.pattern import (
     AnyToken,
@@ -331,7 +334,8 @@ def _source_fingerprint(*modules_files: str) -> str:
 # Taken when this module is imported (not when a cache is first used), so that a process started
 # before an edit never files what its old code built under the new code's name.
 _CODE_FINGERPRINT = _source_fingerprint(__file__, pattern_module.__file__, pipeline_module.__file__,
-                                        korean_module.__file__)
+                                        korean_module.__file__, relevance_module.__file__, model_module.__file__,
+                                        normalize_module.__file__)
 
 
 def _analyser_versions() -> tuple[str, ...]:

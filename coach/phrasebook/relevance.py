@@ -12,33 +12,48 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 from coach.phrasebook.model import Phrasebook, Rewrite
 
 MIN_LEAD = 1.0  # a rewrite must beat the author's first by this much weight (one fairly rare word)
 
-# per rule id: for each of its rewrites, its words and their weights
-Profiles = dict[str, tuple[dict[str, float], ...]]
+@dataclass(frozen=True, slots=True)
+class Profile:
+    """A rule's rewrites as weighted words: for each word, its weight in each rewrite (0 if absent)."""
+
+    words: frozenset[str]
+    weights: dict[str, tuple[float, ...]]
+
+
+Profiles = dict[str, Profile]  # by rule id
 
 
 def rewrite_profiles(book: Phrasebook, keys_of: Callable[[str], Sequence[tuple[str, ...]]]) -> Profiles:
-    """The weighted words of every rewrite of the rules that have more than one."""
+    """The weighted words of the rewrites of every rule that has more than one."""
     texts = [rewrite.text for rule in book.rules for rewrite in rule.rewrites]
     words_of = {text: _words(keys_of(text)) for text in texts}
     frequency = Counter(word for words in words_of.values() for word in words)
     total = len(words_of)
-    return {
-        rule.id: tuple({word: math.log(total / frequency[word]) for word in words_of[r.text]} for r in rule.rewrites)
-        for rule in book.rules if len(rule.rewrites) > 1
-    }
+    profiles: Profiles = {}
+    for rule in book.rules:
+        if len(rule.rewrites) < 2:
+            continue
+        words = frozenset().union(*(words_of[r.text] for r in rule.rewrites))
+        weights = {word: tuple(math.log(total / frequency[word]) if word in words_of[r.text] else 0.0
+                               for r in rule.rewrites) for word in words}
+        profiles[rule.id] = Profile(words, weights)
+    return profiles
 
 
-def ranked(rewrites: tuple[Rewrite, ...], profile: tuple[dict[str, float], ...] | None,
-           context: frozenset[str]) -> tuple[Rewrite, ...]:
+def ranked(rewrites: tuple[Rewrite, ...], profile: Profile | None, context: frozenset[str]) -> tuple[Rewrite, ...]:
     """The rewrites, the one fitting `context` (the words around a finding) best first."""
-    if not profile or not context:
+    if profile is None:
         return rewrites
-    scores = [sum(weight for word, weight in words.items() if word in context) for words in profile]
+    shared = profile.words & context
+    if not shared:
+        return rewrites
+    scores = [sum(column) for column in zip(*(profile.weights[word] for word in shared), strict=True)]
     best = max(range(len(scores)), key=scores.__getitem__)
     if scores[best] < scores[0] + MIN_LEAD:
         return rewrites
