@@ -280,10 +280,11 @@ def _pieces(text: str) -> list[tuple[int, str]]:
 
 
 def _findings(text: str, hits: list[Hit], span, rewrites) -> tuple[Finding, ...]:
-    """One finding per rule and place: overlapping hits of one category keep the longest, most severe."""
-    ranked = sorted(hits, key=lambda h: (severity_rank(h.pattern.owner.severity), -(h.last - h.first), h.first))
+    """One finding per rule and place: overlapping hits of one category keep the longest, most severe.
+    `span` gives a hit's offsets in `text`, `rewrites` its rule's rewrites in the order that fits."""
+    by_rank = sorted(hits, key=lambda h: (severity_rank(h.pattern.owner.severity), -(h.last - h.first), h.first))
     kept: list[tuple[Hit, int, int]] = []
-    for hit in ranked:
+    for hit in by_rank:
         start, end = span(hit)
         rule = hit.pattern.owner
         if any(k.pattern.owner.category == rule.category and start < k_end and k_start < end

@@ -1,7 +1,8 @@
 """Which of the six languages a text is in, or a clear 'none of them'.
 
-Hangul and Devanagari decide Korean and Hindi by script alone. Latin-script texts go to py3langid,
-asked twice: over all 97 of its languages (to notice French or German) and restricted to ours.
+Hangul and Devanagari decide Korean and Hindi by script alone. A Latin-script text is decided by
+its function words when they are clear; otherwise py3langid's model scores it twice from one pass
+over its n-grams: over all its languages (to notice French or German) and restricted to ours.
 """
 
 from __future__ import annotations
@@ -66,7 +67,7 @@ def detect_language(text: str, default: str | None = None) -> Detection:
     if top in LATIN_LANGUAGES:
         return Detection(top, probability)
     if probability >= FOREIGN_CONFIDENCE:
-        return Detection(None, float(probability), top)
+        return Detection(None, probability, top)
     return Detection(best, best_probability)
 
 
