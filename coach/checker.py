@@ -219,7 +219,8 @@ class Checker:
                 first = bisect_left(sentences, sentence - 1)
                 last = bisect_right(sentences, sentence + 1, first)
                 context = contexts[sentence] = frozenset(chain.from_iterable(analysis.keys[first:last]))
-            return ranked(rule.rewrites, profile, context)
+            # the flagged words themselves ("that's our policy") say nothing about the situation
+            return ranked(rule.rewrites, profile, context.difference(*analysis.keys[hit.first:hit.last]))
 
         findings = _findings(text, rule_hits, span, rewrites)
         moves = _moves(text, move_hits, span)

@@ -16,7 +16,8 @@ from dataclasses import dataclass
 
 from coach.phrasebook.model import Phrasebook, Rewrite
 
-MIN_LEAD = 1.0  # a rewrite must beat the author's first by this much weight (one fairly rare word)
+MAX_SHARE = 0.05  # a word in more of the phrasebook's texts than this says nothing about a situation
+MIN_LEAD = 3.0  # a rewrite must beat the author's first by this much (one word in under 1 text in 20)
 
 @dataclass(frozen=True, slots=True)
 class Profile:
@@ -30,18 +31,28 @@ Profiles = dict[str, Profile]  # by rule id
 
 
 def rewrite_profiles(book: Phrasebook, keys_of: Callable[[str], Sequence[tuple[str, ...]]]) -> Profiles:
-    """The weighted words of the rewrites of every rule that has more than one."""
-    texts = [rewrite.text for rule in book.rules for rewrite in rule.rewrites]
-    words_of = {text: _words(keys_of(text)) for text in texts}
+    """The weighted words of the rewrites of every rule that has more than one.
+
+    How common a word is, is counted over every text of the phrasebook (rewrites and examples), so
+    that "the" or "your" weigh little even where few rewrites happen to use them."""
+    rewrites = {rewrite.text for rule in book.rules for rewrite in rule.rewrites}
+    examples = {text for rule in book.rules for text in (*rule.flag_examples, *rule.pass_examples)} | \
+        {text for move in book.moves for text in (*move.show_examples, *move.miss_examples)}
+    words_of = {text: _words(keys_of(text)) for text in rewrites | examples}
     frequency = Counter(word for words in words_of.values() for word in words)
     total = len(words_of)
+
+    def weight(word: str) -> float:
+        share = frequency[word] / total
+        return 0.0 if share > MAX_SHARE else math.log(1 / share)
+
     profiles: Profiles = {}
     for rule in book.rules:
         if len(rule.rewrites) < 2:
             continue
-        words = frozenset().union(*(words_of[r.text] for r in rule.rewrites))
-        weights = {word: tuple(math.log(total / frequency[word]) if word in words_of[r.text] else 0.0
-                               for r in rule.rewrites) for word in words}
+        words = frozenset(w for r in rule.rewrites for w in words_of[r.text] if weight(w) > 0)
+        weights = {word: tuple(weight(word) if word in words_of[r.text] else 0.0 for r in rule.rewrites)
+                   for word in words}
         profiles[rule.id] = Profile(words, weights)
     return profiles
 
