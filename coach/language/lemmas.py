@@ -105,7 +105,7 @@ class _DiskDictionaries(CachingDictionaryFactory):
 
 _FACTORY = _DiskDictionaries()
 _LEMMATIZER = simplemma.Lemmatizer(
-    cache_max_size=262_144, lemmatization_strategy=DefaultStrategy(dictionary_factory=_FACTORY)
+    cache_max_size=65_536, lemmatization_strategy=DefaultStrategy(dictionary_factory=_FACTORY)
 )
 _LOOKUP = DictionaryLookupStrategy(_FACTORY)
 

@@ -57,9 +57,11 @@ class Analysis:
         return tuple(Unit(*fields) for fields in zip(self.keys, self.starts, self.ends, self.sentences, strict=True))
 
 
-# Per language: ORTH hash → LEMMA hash, and ORTH hash → what a unit needs (keys, length, kind).
+# Per language: ORTH hash → LEMMA hash (for the component), and a word → what a unit needs (keys,
+# length, kind). The second is bounded: a bot that runs for months meets an open vocabulary.
 _LEMMA_HASHES: dict[str, dict[int, int]] = {}
-_WORDS: dict[str, dict[int, tuple[tuple[str, ...], int, int, bool]]] = {}
+_WORDS: dict[str, dict[str, tuple[tuple[str, ...], int, int, bool]]] = {}
+MAX_CACHED_WORDS = 50_000
 _PLAIN, _NUMBER_DOT, _SENTENCE_END, _QUESTION_END = range(4)
 _NUMBER_WITH_DOT = re.compile(r"\d+\.")  # "15." ends a sentence, or is a Danish ordinal ("den 15. maj")
 
@@ -238,11 +240,12 @@ def analyse(text: str, lang: str) -> Analysis:
     """Tokenise and lemmatise `text` (already NFC) into units and sentences."""
     nlp = pipeline(lang)
     if lang == "ko":  # the units are Kiwi's morphemes, which the tokenizer keeps on the Doc
-        return _korean_analysis(text, nlp.make_doc(text).user_data["morphemes"])
+        with nlp.memory_zone():  # the Doc's new strings are freed after it (see _tokenize_chunk)
+            morphs = nlp.make_doc(text).user_data["morphemes"]
+        return _korean_analysis(text, morphs)
     # The hot path reads lemmas from the same per-word table the coach_lemmatizer component fills,
     # instead of writing them into a Doc and reading them back (that round trip cost more than the
     # tokenizer), and memoizes spaCy's tokens per whitespace-free chunk (see _tokens).
-    strings = nlp.vocab.strings
     words = _WORDS.setdefault(lang, {})
     keys: list[tuple[str, ...]] = []
     starts: list[int] = []
@@ -251,14 +254,16 @@ def analyse(text: str, lang: str) -> Analysis:
     questions: set[int] = set()
     sentence = 0
     after_number_dot = False
-    for orth, start in _tokens(nlp, lang, text):
-        if orth == _PARAGRAPH_BREAK:
+    for word, start in _tokens(nlp, lang, text):
+        if word is None:  # a blank line
             if sentences and sentences[-1] == sentence:
                 sentence += 1
             continue
-        info = words.get(orth)
+        info = words.get(word)
         if info is None:
-            info = words[orth] = _word(lang, strings[orth])
+            if len(words) > MAX_CACHED_WORDS:
+                words.clear()
+            info = words[word] = _word(lang, word)
         word_keys, length, kind, capitalised = info
         if after_number_dot and capitalised:  # "… inden kl. 15. Vi ringer …"
             sentence += 1
@@ -275,14 +280,13 @@ def analyse(text: str, lang: str) -> Analysis:
 
 
 _CHUNK = re.compile(r"\S+|\s+")
-# Per language: a whitespace-free chunk → its tokens as (ORTH hash, offset in the chunk).
-_CHUNK_TOKENS: dict[str, dict[str, tuple[tuple[int, int], ...]]] = {}
-MAX_CACHED_CHUNKS = 100_000
-_PARAGRAPH_BREAK = -1  # the ORTH _tokens gives a run of whitespace holding a blank line
+# Per language: a whitespace-free chunk → its tokens as (word, offset in the chunk).
+_CHUNK_TOKENS: dict[str, dict[str, tuple[tuple[str, int], ...]]] = {}
+MAX_CACHED_CHUNKS = 50_000
 
 
-def _tokens(nlp, lang: str, text: str) -> Iterator[tuple[int, int]]:
-    """(ORTH hash, offset) of the tokens spaCy's tokenizer makes of `text`, and _PARAGRAPH_BREAK for
+def _tokens(nlp, lang: str, text: str) -> Iterator[tuple[str | None, int]]:
+    """(word, offset) of the tokens spaCy's tokenizer makes of `text`, and (None, offset) for
     whitespace with a blank line in it (other whitespace, which the matcher skips, is left out).
 
     spaCy tokenizes each whitespace-free chunk on its own and caches the result, but stops caching
@@ -296,7 +300,7 @@ def _tokens(nlp, lang: str, text: str) -> Iterator[tuple[int, int]]:
         chunk = match.group()
         if chunk[0].isspace():
             if chunk.count("\n") >= 2:
-                yield _PARAGRAPH_BREAK, match.start()
+                yield None, match.start()
             continue
         tokens = memo.get(chunk)
         if tokens is None:
@@ -304,14 +308,16 @@ def _tokens(nlp, lang: str, text: str) -> Iterator[tuple[int, int]]:
                 memo.clear()
             tokens = memo[chunk] = _tokenize_chunk(nlp, chunk)
         offset = match.start()
-        for orth, start in tokens:
-            yield orth, offset + start
+        for word, start in tokens:
+            yield word, offset + start
 
 
-def _tokenize_chunk(nlp, chunk: str) -> tuple[tuple[int, int], ...]:
-    from spacy.attrs import IDX, ORTH
-
-    return tuple((orth, start) for orth, start in nlp.tokenizer(chunk).to_array([ORTH, IDX]).tolist())
+def _tokenize_chunk(nlp, chunk: str) -> tuple[tuple[str, int], ...]:
+    """spaCy's tokens of one chunk, in a memory zone: the strings and lexemes spaCy makes for words
+    it has not seen are freed afterwards, so an open vocabulary (order numbers, names, typos) does
+    not grow the process for as long as it runs."""
+    with nlp.memory_zone():
+        return tuple((token.text, token.idx) for token in nlp.tokenizer(chunk))
 
 
 def analyse_many(texts: list[str], lang: str) -> Iterator[Analysis]:
@@ -321,8 +327,12 @@ def analyse_many(texts: list[str], lang: str) -> Iterator[Analysis]:
     if lang != "ko":
         yield from (analyse(text, lang) for text in texts)
         return
-    for text, doc in zip(texts, pipeline(lang).tokenizer.pipe(texts), strict=True):
-        yield _korean_analysis(text, doc.user_data["morphemes"])
+    nlp = pipeline(lang)
+    docs = nlp.tokenizer.pipe(texts)
+    for text in texts:
+        with nlp.memory_zone():  # each Doc is made inside its own zone, as in analyse()
+            morphs = next(docs).user_data["morphemes"]
+        yield _korean_analysis(text, morphs)
 
 
 def _korean_analysis(text: str, morphs: list[korean.Morpheme]) -> Analysis:

@@ -48,8 +48,8 @@ from coach.phrasebook.relevance import Profiles, rewrite_profiles
 MIN_TYPO_WORD = 4  # shorter words are too easy to confuse
 MIN_SINGLE_WORD_TYPO = 6  # a one-word pattern tolerates a typo only in a long word
 LONG_TYPO_WORD = 9  # from this length a word may be two edits from the pattern word ("sepasang" ≠ "sekarang")
-MAX_CACHED_WORDS = 200_000
-MAX_CACHED_STARTS = 400_000
+MAX_CACHED_WORDS = 50_000
+MAX_CACHED_STARTS = 100_000
 CLAUSE_BREAKS = frozenset({",", ";", ":", "—", "–", "，"})
 
 
