@@ -240,7 +240,7 @@ def analyse(text: str, lang: str) -> Analysis:
     """Tokenise and lemmatise `text` (already NFC) into units and sentences."""
     nlp = pipeline(lang)
     if lang == "ko":  # the units are Kiwi's morphemes, which the tokenizer keeps on the Doc
-        with nlp.memory_zone():  # the Doc's new strings are freed after it (see _tokenize_chunk)
+        with nlp.memory_zone():  # the Doc's new strings are freed after it (see _tokenize_chunks)
             morphs = nlp.make_doc(text).user_data["morphemes"]
         return _korean_analysis(text, morphs)
     # The hot path reads lemmas from the same per-word table the coach_lemmatizer component fills,
@@ -296,28 +296,43 @@ def _tokens(nlp, lang: str, text: str) -> Iterator[tuple[str | None, int]]:
     either; tests/language/test_tokens.py holds this to spaCy's own output.)
     """
     memo = _CHUNK_TOKENS.setdefault(lang, {})
-    for match in _CHUNK.finditer(text):
-        chunk = match.group()
-        if chunk[0].isspace():
-            if chunk.count("\n") >= 2:
-                yield None, match.start()
-            continue
-        tokens = memo.get(chunk)
-        if tokens is None:
-            if len(memo) > MAX_CACHED_CHUNKS:  # a long-running bot sees an open vocabulary
-                memo.clear()
-            tokens = memo[chunk] = _tokenize_chunk(nlp, chunk)
-        offset = match.start()
-        for word, start in tokens:
-            yield word, offset + start
+    pieces = _CHUNK.findall(text)
+    words = [piece for piece in dict.fromkeys(pieces) if not piece[0].isspace()]
+    new = [piece for piece in words if piece not in memo]
+    if new:
+        if len(memo) + len(new) > MAX_CACHED_CHUNKS:  # a long-running bot sees an open vocabulary
+            memo.clear()
+            new = words  # this text's own chunks went with the rest
+        memo.update(_tokenize_chunks(nlp, new))
+    offset = 0
+    for piece in pieces:
+        if piece[0].isspace():
+            if piece.count("\n") >= 2:
+                yield None, offset
+        else:
+            for word, start in memo[piece]:
+                yield word, offset + start
+        offset += len(piece)
 
 
-def _tokenize_chunk(nlp, chunk: str) -> tuple[tuple[str, int], ...]:
-    """spaCy's tokens of one chunk, in a memory zone: the strings and lexemes spaCy makes for words
-    it has not seen are freed afterwards, so an open vocabulary (order numbers, names, typos) does
-    not grow the process for as long as it runs."""
+def _tokenize_chunks(nlp, chunks: list[str]) -> dict[str, tuple[tuple[str, int], ...]]:
+    """spaCy's tokens of each chunk, from one call on the chunks joined by spaces (each is tokenized
+    on its own either way), in a memory zone: the strings and lexemes spaCy makes for words it has
+    not seen are freed afterwards, so an open vocabulary (order numbers, names, typos) does not grow
+    the process for as long as it runs."""
+    starts, position = [], 0
+    for chunk in chunks:
+        starts.append(position)
+        position += len(chunk) + 1
+    tokens: dict[str, list[tuple[str, int]]] = {chunk: [] for chunk in chunks}
     with nlp.memory_zone():
-        return tuple((token.text, token.idx) for token in nlp.tokenizer(chunk))
+        doc = nlp.tokenizer(" ".join(chunks))
+        index = 0
+        for token in doc:
+            while index + 1 < len(starts) and token.idx >= starts[index + 1]:
+                index += 1
+            tokens[chunks[index]].append((token.text, token.idx - starts[index]))
+    return {chunk: tuple(found) for chunk, found in tokens.items()}
 
 
 def analyse_many(texts: list[str], lang: str) -> Iterator[Analysis]:

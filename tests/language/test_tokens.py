@@ -60,3 +60,17 @@ def test_words_never_seen_before_leave_nothing_in_spacys_vocabulary(lang: str, t
     assert "zq81kx7" in text[analysis.starts[0]:]  # it was read (Kiwi cuts it into letters and digits)
     assert len(analysis) > 4
     assert "zq81kx7" not in strings
+
+
+def test_a_full_memo_is_cleared_without_losing_the_text_at_hand(monkeypatch) -> None:
+    """When the memo fills up in the middle of a text, the chunks of that text it already held go with
+    the rest and must be tokenized again, not looked up."""
+    import coach.language.pipeline as module
+
+    monkeypatch.setattr(module, "MAX_CACHED_CHUNKS", 4)
+    monkeypatch.setitem(module._CHUNK_TOKENS, "en", {})
+    nlp = pipeline("en")
+    list(_tokens(nlp, "en", "Hi, we"))  # two chunks memoized
+    text = "Hi, we will call you tomorrow."  # five new chunks: over the bound
+    assert list(_tokens(nlp, "en", text)) == reference("en", text)
+    assert len(module._CHUNK_TOKENS["en"]) == 6
