@@ -56,7 +56,7 @@ def detect_language(text: str, default: str | None = None) -> Detection:
     latin = counts.get("LATIN", 0)
     if latin / letters < 0.5:
         script = max(counts, key=counts.__getitem__)
-        return Detection(None, 0.0, script.title() + " script")
+        return Detection(None, 0.0, (script if script == "CJK" else script.title()) + " script")
     if letters < MIN_LETTERS:
         return Detection(default or "en", 0.5)
     guess = _function_word_guess(text)

@@ -243,9 +243,9 @@ def analyse(text: str, lang: str) -> Analysis:
         with nlp.memory_zone():  # the Doc's new strings are freed after it (see _tokenize_chunks)
             morphs = nlp.make_doc(text).user_data["morphemes"]
         return _korean_analysis(text, morphs)
-    # The hot path reads lemmas from the same per-word table the coach_lemmatizer component fills,
-    # instead of writing them into a Doc and reading them back (that round trip cost more than the
-    # tokenizer), and memoizes spaCy's tokens per whitespace-free chunk (see _tokens).
+    # The hot path looks lemmas up with lemma_of, as the coach_lemmatizer component does, instead of
+    # writing them into a Doc and reading them back (that round trip cost more than the tokenizer),
+    # and memoizes spaCy's tokens per whitespace-free chunk (see _tokens).
     words = _WORDS.setdefault(lang, {})
     keys: list[tuple[str, ...]] = []
     starts: list[int] = []

@@ -69,6 +69,8 @@ def test_other_languages_are_named() -> None:
     assert german.lang is None and german.other == "de" and "German" in german.describe()
     russian = detect_language("Спасибо за ожидание, мы перезвоним вам завтра.")
     assert russian.lang is None and "Cyrillic" in russian.describe()
+    japanese = detect_language("お待たせして申し訳ございません。明日お電話いたします。")
+    assert japanese.lang is None and "CJK script" in japanese.describe()
     assert detect_language("ok", default="tr").lang == "tr"
 
 
