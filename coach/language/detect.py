@@ -11,11 +11,12 @@ import re
 import unicodedata
 from dataclasses import dataclass, replace
 from functools import cache, lru_cache
+from pathlib import Path
 
 import numpy as np
 
 from coach.language import LANGUAGE_NAMES, LANGUAGES
-from coach.language.cache import cache_dir, cached_pickle, write_atomically
+from coach.language.cache import build_in_child, cache_dir, cached_pickle, write_atomically
 from coach.language.langid_model import Automaton, Scorer, WeightRows, encode
 
 LATIN_LANGUAGES = ("en", "id", "da", "tr")
@@ -158,37 +159,61 @@ def _classify(text: str) -> tuple[tuple[str, float], tuple[str, float]]:
 def _model() -> _Model:
     """py3langid's model, built once into the cache folder: the automaton and our languages' weights
     in a pickle of a few MB, and all languages' weights as a raw file read a row at a time."""
+    folder = cache_dir()
+    if folder is None:
+        return _build()[0]
+    compact, weights = _files(folder)
+    try:
+        if not (compact.is_file() and weights.is_file()):
+            build_in_child("coach.language.detect", "store_model")  # the build takes 110 MB for a moment
+        model = _stored(folder)
+        return replace(model, full=replace(model.full, weights=WeightRows(weights, len(model.full.classes))))
+    except (OSError, ValueError):  # an unwritable or damaged cache: the model in memory
+        return _build()[0]
+
+
+def store_model() -> None:
+    """Write the model's files into the cache folder (run in a child process by _model)."""
+    folder = cache_dir()
+    if folder is not None:
+        _stored(folder)
+
+
+def _files(folder: Path) -> tuple[Path, Path]:
+    """The compact model's pickle and the full weight table, for the installed py3langid."""
     from py3langid import __version__ as version
+
+    return folder / f"py3langid-{version}-compact.pickle", folder / f"py3langid-{version}-weights.f16"
+
+
+def _stored(folder: Path) -> _Model:
+    """The compact model (without the full weights) from the cache folder, built first if a file is missing."""
+    compact, weights = _files(folder)
+    model = cached_pickle(compact.name, lambda: _build_and_store(folder))
+    if not weights.is_file():
+        model = _build_and_store(folder)
+    return model
+
+
+def _build() -> tuple[_Model, np.ndarray]:
+    """The model from py3langid's package, and its full weight table (features × languages)."""
     from py3langid.langid import MODEL_DIR, MODEL_FILE
     from py3langid.modelio import load_model
 
-    def build() -> tuple[_Model, np.ndarray]:
-        ptc, pc, classes, nextmove, row, output = load_model(MODEL_DIR / MODEL_FILE)
-        pc = np.asarray(pc)
-        ours = [i for i, c in enumerate(classes) if c in LANGUAGES]
-        model = _Model(Automaton.from_dfa(nextmove, row, output), Scorer(ptc, pc, tuple(classes)),
-                       Scorer(np.ascontiguousarray(ptc[:, ours]), pc[ours], tuple(classes[i] for i in ours)))
-        return model, ptc
+    ptc, pc, classes, nextmove, row, output = load_model(MODEL_DIR / MODEL_FILE)
+    pc = np.asarray(pc)
+    ours = [i for i, c in enumerate(classes) if c in LANGUAGES]
+    model = _Model(Automaton.from_dfa(nextmove, row, output), Scorer(ptc, pc, tuple(classes)),
+                   Scorer(np.ascontiguousarray(ptc[:, ours]), pc[ours], tuple(classes[i] for i in ours)))
+    return model, ptc
 
-    folder = cache_dir()
-    if folder is None:
-        return build()[0]
-    weights = folder / f"py3langid-{version}-weights.f16"
 
-    compact = f"py3langid-{version}-compact.pickle"
-
-    def build_and_store() -> _Model:
-        model, ptc = build()
-        write_atomically(weights, lambda fh: fh.write(np.ascontiguousarray(ptc, dtype=np.float16).tobytes()))
-        for stale in folder.glob("py3langid-*"):  # other versions' files, and the 65 MB tables of old releases
-            if stale.name not in (compact, weights.name):
-                stale.unlink(missing_ok=True)
-        return replace(model, full=replace(model.full, weights=None))
-
-    try:
-        model = cached_pickle(compact, build_and_store)
-        if not weights.is_file():
-            model = build_and_store()
-        return replace(model, full=replace(model.full, weights=WeightRows(weights, len(model.full.classes))))
-    except (OSError, ValueError):  # an unwritable or damaged cache: the model in memory
-        return build()[0]
+def _build_and_store(folder: Path) -> _Model:
+    """Build the model, write its weight file and remove other versions' files; the model to pickle."""
+    compact, weights = _files(folder)
+    model, ptc = _build()
+    write_atomically(weights, lambda fh: fh.write(np.ascontiguousarray(ptc, dtype=np.float16).tobytes()))
+    for stale in folder.glob("py3langid-*"):  # other versions' files, and the 65 MB tables of old releases
+        if stale not in (compact, weights):
+            stale.unlink(missing_ok=True)
+    return replace(model, full=replace(model.full, weights=None))

@@ -4,7 +4,8 @@ simplemma decodes its lzma dictionaries in Python on every start (0.4 s for Engl
 Turkish) into dicts of 60–140 MB each. Decoded once, a table is kept as a read-only SQLite file in
 the cache folder and looked up there: a few pages in memory instead of the whole table, and a
 start that opens a file instead of decoding one. Lookups are rare after warm-up, since the
-pipeline caches what it learns per word. Without a usable cache folder the table stays in memory.
+pipeline caches what it learns per word. A table is built in a child process, so the decoding
+never counts against the checker's memory. Without a usable cache folder the table stays in memory.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import sqlite3
 import tempfile
 import threading
 from collections.abc import Iterator, Mapping
-from functools import cache
+from functools import lru_cache
 from pathlib import Path
 
 import simplemma
@@ -26,7 +27,7 @@ from simplemma.strategies.dictionaries.dictionary_factory import (
     _load_dictionary_from_disk,
 )
 
-from coach.language.cache import cache_dir
+from coach.language.cache import build_in_child, cache_dir
 
 _SIMPLEMMA_VERSION = getattr(simplemma, "__version__", "0")
 
@@ -71,19 +72,28 @@ def _table_file(lang: str) -> Path | None:
         folder.mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(dir=folder, suffix=".sqlite")
         os.close(handle)
-        db = sqlite3.connect(temporary)
-        db.execute("PRAGMA journal_mode = OFF")
-        db.execute("CREATE TABLE lemmas (word TEXT PRIMARY KEY, lemma TEXT NOT NULL) WITHOUT ROWID")
-        rows = ((word.decode(), lemma.decode()) for word, lemma in _load_dictionary_from_disk(lang).items())
-        db.executemany("INSERT INTO lemmas VALUES (?, ?)", rows)
-        db.commit()
-        db.close()
+        if not build_in_child("coach.language.lemmas", "_write_table", lang, temporary):
+            _write_table(lang, temporary)
         os.replace(temporary, path)  # whole or not at all, even with several processes racing
     except (OSError, sqlite3.Error):
         if temporary is not None:
             Path(temporary).unlink(missing_ok=True)
         return None
     return path
+
+
+def _write_table(lang: str, path: str) -> None:
+    """Decode simplemma's dictionary for `lang` into a new SQLite table at `path`."""
+    db = sqlite3.connect(path)
+    try:
+        db.execute("PRAGMA journal_mode = OFF")
+        db.execute("DROP TABLE IF EXISTS lemmas")  # what a child that failed halfway left
+        db.execute("CREATE TABLE lemmas (word TEXT PRIMARY KEY, lemma TEXT NOT NULL) WITHOUT ROWID")
+        rows = ((word.decode(), lemma.decode()) for word, lemma in _load_dictionary_from_disk(lang).items())
+        db.executemany("INSERT INTO lemmas VALUES (?, ?)", rows)
+        db.commit()
+    finally:
+        db.close()
 
 
 def _readable(path: Path) -> bool:
@@ -115,7 +125,7 @@ def lemmatize(word: str, lang: str) -> str:
     return _LEMMATIZER.lemmatize(word, lang)
 
 
-@cache
+@lru_cache(maxsize=65_536)  # bounded: a bot that runs for months meets an open vocabulary
 def _known(word: str, lang: str) -> bool:
     return _LOOKUP.get_lemma(word, lang) is not None
 

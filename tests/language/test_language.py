@@ -122,6 +122,34 @@ def test_lemma_tables_on_disk_give_the_same_lemmas_as_in_memory(tmp_path) -> Non
     assert probe(LEMMA_PROBE, str(tmp_path)) == in_memory
 
 
+def test_a_lemma_table_is_built_in_a_child_process_or_here_if_none_can_start(tmp_path, monkeypatch) -> None:
+    import sqlite3
+    import sys
+
+    from coach.language import lemmas
+    from coach.language.cache import build_in_child
+
+    def rows(path) -> dict[str, str]:
+        with sqlite3.connect(path) as db:
+            return dict(db.execute("SELECT word, lemma FROM lemmas WHERE word IN ('promised', 'xqzzy')"))
+
+    child = tmp_path / "child.sqlite"
+    assert build_in_child("coach.language.lemmas", "_write_table", "en", str(child))
+    assert rows(child) == {"promised": "promise"}
+    assert not build_in_child("coach.language.lemmas", "no_such_function")
+
+    with sqlite3.connect(tmp_path / "half.sqlite") as db:  # what a child that died halfway leaves
+        db.execute("CREATE TABLE lemmas (word TEXT PRIMARY KEY, lemma TEXT NOT NULL) WITHOUT ROWID")
+        db.execute("INSERT INTO lemmas VALUES ('xqzzy', 'junk')")
+    lemmas._write_table("en", str(tmp_path / "half.sqlite"))
+    assert rows(tmp_path / "half.sqlite") == {"promised": "promise"}
+
+    monkeypatch.setenv("COACH_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(sys, "executable", str(tmp_path / "no-python"))
+    built = lemmas._table_file("en")
+    assert built is not None and rows(built) == {"promised": "promise"}
+
+
 def test_the_cache_keeps_a_few_versions_of_each_family(tmp_path, monkeypatch) -> None:
     from coach.language import cache
 
