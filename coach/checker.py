@@ -7,6 +7,7 @@ caller's own text and rewrites.
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
@@ -263,21 +264,27 @@ class Checker:
 
 
 def _pieces(text: str) -> list[tuple[int, str]]:
-    """Cut at blank lines (or, failing that, line ends) into pieces of at most CHUNK_CHARS."""
+    """Cut into pieces of at most CHUNK_CHARS, each after the last blank line, line end, sentence end
+    or (failing all of those) space in its second half: a phrase never spans a sentence end."""
     pieces: list[tuple[int, str]] = []
     start = 0
     while start < len(text):
         end = min(start + CHUNK_CHARS, len(text))
         if end < len(text):
-            cut = text.rfind("\n\n", start + CHUNK_CHARS // 2, end)
+            low = start + CHUNK_CHARS // 2
+            cut = text.rfind("\n\n", low, end)
             if cut < 0:
-                cut = text.rfind("\n", start + CHUNK_CHARS // 2, end)
+                cut = text.rfind("\n", low, end)
             if cut < 0:
-                cut = text.rfind(" ", start + CHUNK_CHARS // 2, end)
+                ends = [m.end() - 1 for m in _SENTENCE_END_SPACE.finditer(text, low, end)]
+                cut = ends[-1] if ends else text.rfind(" ", low, end)
             end = cut + 1 if cut >= 0 else end
         pieces.append((start, text[start:end]))
         start = end
     return pieces
+
+
+_SENTENCE_END_SPACE = re.compile(r"[.!?。।…]\s")
 
 
 def _findings(text: str, hits: list[Hit], span, rewrites) -> tuple[Finding, ...]:

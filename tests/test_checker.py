@@ -83,6 +83,13 @@ def test_long_texts_are_checked_in_pieces(basic_checker: Checker) -> None:
         assert text.count("\n", 0, f.start) + 1 == f.line
 
 
+def test_a_long_text_on_one_line_is_cut_between_sentences(basic_checker: Checker) -> None:
+    text = "I promise it ships today. " * 4_000  # 104,000 characters, no line end: cut at sentence ends
+    report = basic_checker.check(text, "en")
+    assert len(report.findings) == 4_000
+    assert all(text[f.start : f.end] == "I promise" and f.column == f.start + 1 for f in report.findings)
+
+
 def test_disabled_rules_are_not_reported(basic_checker: Checker) -> None:
     checker = Checker(basic_checker.library, disabled=frozenset({"dismissive.calm-down"}))
     assert [f.rule for f in checker.check("Calm down, obviously.", "en").findings] == ["dismissive.obviously"]
