@@ -44,8 +44,10 @@ def summary_line(results: list[Checked], skipped: int) -> str:
              for s in ("error", "warning", "suggestion") if counts[s]]
     detail = f" ({', '.join(parts)})" if parts else ""
     skipped_text = f", {skipped} skipped" if skipped else ""
-    return (f"{total} finding{'s' if total != 1 else ''}{detail} in {files_with} of {len(results)} "
-            f"checked text{'s' if len(results) != 1 else ''}{skipped_text}")
+    checked = f"{len(results)} checked text{'s' if len(results) != 1 else ''}"
+    if not total:
+        return f"no findings in {checked}{skipped_text}"
+    return f"{total} finding{'s' if total != 1 else ''}{detail} in {files_with} of {checked}{skipped_text}"
 
 
 def write_text(out: TextIO, results: list[Checked], colour: bool) -> None:
