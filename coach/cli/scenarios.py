@@ -39,11 +39,16 @@ def run(args: argparse.Namespace) -> int:
         where = f" in '{args.lang}'" if args.lang else ""
         print(f"no scenarios{where}", file=sys.stderr)
         return EXIT_OK
+    from coach.cli.play import columns
+
+    def padded(text: str, width: int) -> str:  # by terminal columns: a Korean title is twice as wide
+        return text + " " * (width - columns(text))
+
     id_width = max(len("id"), *(len(r["id"]) for r in rows))
-    title_width = max(len("title"), *(len(r["title"]) for r in rows))
+    title_width = max(len("title"), *(columns(r["title"]) for r in rows))
     print(f"{'id':<{id_width}}  {'title':<{title_width}}  {'difficulty':<10}  languages")
     for r in rows:
-        print(f"{r['id']:<{id_width}}  {r['title']:<{title_width}}  {r['difficulty']:<10}  "
+        print(f"{r['id']:<{id_width}}  {padded(r['title'], title_width)}  {r['difficulty']:<10}  "
               f"{' '.join(r['languages'])}")
     print(f"\nplay one with: coach play ID [--lang {args.lang or 'en'}]", file=sys.stderr)
     return EXIT_OK

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -80,6 +81,17 @@ def test_scenarios_lists_id_title_difficulty_languages(capsys: pytest.CaptureFix
     rows = json.loads(out)["scenarios"]
     assert {"id", "title", "difficulty", "languages", "pass_score"} <= set(rows[0])
     assert "en" in next(row for row in rows if row["id"] == "angry-client")["languages"]
+
+
+def test_korean_titles_line_up_in_terminal_columns(capsys: pytest.CaptureFixture[str]) -> None:
+    from coach.cli.play import columns
+
+    code, out, _ = run(capsys, "scenarios", "--lang", "ko")
+    lines = out.splitlines()
+    assert code == 0 and len(lines) > 2
+    difficulty = re.compile(r"\b(difficulty|easy|medium|hard)\b")
+    starts = {columns(line[: difficulty.search(line).start()]) for line in lines}
+    assert len(starts) == 1  # the difficulty column starts at the same terminal column on every line
 
 
 @pytest.mark.parametrize(("argv", "message"), [
