@@ -1,6 +1,7 @@
-"""Precision and recall per language and per category on the labelled replies in tests/data/accuracy/.
+"""Precision and recall per language and per category on the labelled replies in tests/data/accuracy/,
+or per move on those in tests/data/moves/ (--moves).
 
-    python bench/accuracy.py [--lang ko] [--verbose] [--markdown]
+    python bench/accuracy.py [--moves] [--lang ko] [--verbose] [--markdown]
 """
 
 from __future__ import annotations
@@ -10,11 +11,11 @@ import sys
 from pathlib import Path
 
 from coach.checker import Checker
-from coach.evaluate import evaluate, load_labelled
+from coach.evaluate import categories, evaluate, load_labelled, moves
 from coach.language import LANGUAGES
 from coach.paths import shipped
 
-DATA = Path(__file__).resolve().parent.parent / "tests" / "data" / "accuracy"
+DATA = Path(__file__).resolve().parent.parent / "tests" / "data"
 
 
 def main() -> int:
@@ -22,23 +23,26 @@ def main() -> int:
     parser.add_argument("--lang", choices=LANGUAGES, action="append")
     parser.add_argument("--verbose", "-v", action="store_true", help="list every mistake")
     parser.add_argument("--markdown", action="store_true", help="print README tables")
+    parser.add_argument("--moves", action="store_true", help="score the moves a reply shows, not its risks")
     args = parser.parse_args()
-    langs = args.lang or [lang for lang in LANGUAGES if (DATA / f"{lang}.yaml").exists()]
+    data = DATA / ("moves" if args.moves else "accuracy")
+    label = "move" if args.moves else "category"
+    langs = args.lang or [lang for lang in LANGUAGES if (data / f"{lang}.yaml").exists()]
     checker = Checker.lazy([shipped("phrasebooks")])
     evaluations = []
     for lang in langs:
-        _, replies = load_labelled(DATA / f"{lang}.yaml")
-        evaluations.append(evaluate(checker, lang, replies))
+        _, replies = load_labelled(data / f"{lang}.yaml")
+        evaluations.append(evaluate(checker, lang, replies, moves if args.moves else categories))
     if args.markdown:
-        print("| language | replies | clean | precision | recall |")
+        print(f"| language | replies | {'no move' if args.moves else 'clean'} | precision | recall |")
         print("|---|---:|---:|---:|---:|")
         for e in evaluations:
             print(f"| {e.lang} | {e.replies} | {e.clean} | {e.overall.precision:.2f} | {e.overall.recall:.2f} |")
         print()
-        categories = sorted({c for e in evaluations for c in e.by_category})
-        print("| category | " + " | ".join(e.lang for e in evaluations) + " |")
+        labels = sorted({c for e in evaluations for c in e.by_category})
+        print(f"| {label} | " + " | ".join(e.lang for e in evaluations) + " |")
         print("|---|" + "---:|" * len(evaluations))
-        for category in categories:
+        for category in labels:
             cells = []
             for e in evaluations:
                 s = e.by_category.get(category)
@@ -46,7 +50,7 @@ def main() -> int:
             print(f"| {category} | " + " | ".join(cells) + " |")
         return 0
     for e in evaluations:
-        print(f"{e.lang}: {e.replies} replies ({e.clean} clean)  precision {e.overall.precision:.3f}  "
+        print(f"{e.lang}: {e.replies} replies ({e.clean} {'with no move' if args.moves else 'clean'})  precision {e.overall.precision:.3f}  "
               f"recall {e.overall.recall:.3f}")
         for category, s in sorted(e.by_category.items()):
             print(f"    {category:<24} precision {s.precision:.2f}  recall {s.recall:.2f}  "

@@ -1,12 +1,13 @@
-"""Precision and recall of the checker on labelled replies (tests/data/accuracy/<lang>.yaml)."""
+"""Precision and recall of the checker on labelled replies: the risky categories it flags
+(tests/data/accuracy/<lang>.yaml) and the good moves it sees (tests/data/moves/<lang>.yaml)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from coach.checker import Checker
+from coach.checker import Checker, Report
 from coach.errors import CoachError
 from coach.yamlfile import load_yaml
 
@@ -43,22 +44,37 @@ class Evaluation:
 
 
 def load_labelled(path: Path) -> tuple[str, list[Labelled]]:
+    """The replies of a labelled file, each with what it must show: `expect` (categories) or `moves`."""
     doc = load_yaml(path)
     if doc.problems:
         raise CoachError(f"{path}: cannot load", tuple(doc.problems))
     data = doc.data or {}
-    replies = [Labelled(str(r["text"]), frozenset(r.get("expect") or ())) for r in data.get("replies", [])]
+    replies = [Labelled(str(r["text"]), frozenset(r.get("expect", r.get("moves")) or ()))
+               for r in data.get("replies", [])]
     return str(data.get("lang", path.stem)), replies
 
 
-def evaluate(checker: Checker, lang: str, replies: Iterable[Labelled]) -> Evaluation:
-    """Score category detection reply by reply: a category flagged and expected is a true positive."""
+def categories(report: Report) -> dict[str, str]:
+    """The categories a report flags, each with what was matched (for the list of mistakes)."""
+    found: dict[str, list[str]] = {}
+    for f in report.findings:
+        found.setdefault(f.category, []).append(f'"{f.matched}" ({f.rule})')
+    return {category: ", ".join(matched) for category, matched in found.items()}
+
+
+def moves(report: Report) -> dict[str, str]:
+    """The moves a report sees, each with what was matched."""
+    return {m.move: f'"{m.matched}"' for m in report.moves}
+
+
+def evaluate(checker: Checker, lang: str, replies: Iterable[Labelled],
+             detected: Callable[[Report], dict[str, str]] = categories) -> Evaluation:
+    """Score detection reply by reply: a label detected and expected is a true positive."""
     replies = list(replies)
     result = Evaluation(lang, len(replies), sum(1 for r in replies if not r.expect))
     for reply in replies:
-        report = checker.check(reply.text, lang)
-        found = {f.category for f in report.findings}
-        for category in found | reply.expect:
+        found = detected(checker.check(reply.text, lang))
+        for category in found.keys() | reply.expect:
             score = result.by_category.setdefault(category, Score())
             if category in found and category in reply.expect:
                 score.tp += 1
@@ -66,8 +82,7 @@ def evaluate(checker: Checker, lang: str, replies: Iterable[Labelled]) -> Evalua
             elif category in found:
                 score.fp += 1
                 result.overall.fp += 1
-                matched = ", ".join(f'"{f.matched}" ({f.rule})' for f in report.findings if f.category == category)
-                result.mistakes.append(f"false positive {category}: {matched} in {reply.text!r}")
+                result.mistakes.append(f"false positive {category}: {found[category]} in {reply.text!r}")
             else:
                 score.fn += 1
                 result.overall.fn += 1
