@@ -85,7 +85,8 @@ def _lint_move(checker: Checker, compiled: CompiledPhrasebook, move: Move, probl
 
 
 def compiled_has(compiled: CompiledPhrasebook, owner: Rule | Move, text: str) -> bool:
-    return any(p.owner is owner and p.source.text == text for p in compiled.patterns)
+    # by id, not identity: a compiled phrasebook read back from the cache holds copies of the rules
+    return any(p.owner.id == owner.id and p.source.text == text for p in compiled.patterns)
 
 
 def _patterns_matching(checker: Checker, compiled: CompiledPhrasebook, rule: Rule, text: str) -> set[str]:
@@ -94,4 +95,4 @@ def _patterns_matching(checker: Checker, compiled: CompiledPhrasebook, rule: Rul
     from coach.language.pipeline import analyse
 
     analysis = analyse(nfc(text).text, rule.lang)
-    return {h.pattern.source.text for h in compiled.find(analysis).hits if h.pattern.owner is rule}
+    return {h.pattern.source.text for h in compiled.find(analysis).hits if h.pattern.owner.id == rule.id}

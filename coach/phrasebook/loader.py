@@ -291,7 +291,13 @@ def _examples(
     _unknown_keys(doc, (*path, "examples"), value, kinds)
     result = []
     for kind in kinds:
-        texts = [str(t) for t in _list(doc, (*path, "examples", kind), value.get(kind)) if str(t).strip()]
+        texts = []
+        for i, text in enumerate(_list(doc, (*path, "examples", kind), value.get(kind))):
+            if isinstance(text, (dict, list)):  # YAML read "Note: it ships today" as a mapping
+                doc.problem((*path, "examples", kind, i), f"a '{kind}' example must be text, but YAML read this "
+                            "one as a mapping or a list (a ': ' inside it does that); put it in quotes")
+            elif str(text).strip():
+                texts.append(str(text))
         if len(texts) < MIN_EXAMPLES:
             doc.problem((*path, "examples"), f"needs at least {MIN_EXAMPLES} '{kind}' examples, has {len(texts)}")
         result.append(tuple(texts))

@@ -80,6 +80,25 @@ def test_patterns_that_cannot_match(tmp_path: Path, capsys: pytest.CaptureFixtur
     assert "pattern 'x?' has no word that must be present" in out
 
 
+def test_a_pattern_no_flag_example_shows_is_warned_about_on_every_run(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COACH_CACHE_DIR", str(tmp_path / "cache"))
+    text = "lang: en\nrules:\n" + GOOD_RULE.replace("patterns: [calm down]", "patterns: [calm down, settle down]")
+    for run in ("compiles the phrasebook", "reads it back from the cache"):
+        code, out = lint(tmp_path, text, capsys)
+        assert code == 0 and "pattern 'settle down' matches none of the flag examples" in out, run
+        assert "pattern 'calm down' matches none" not in out
+
+
+def test_an_example_yaml_reads_as_a_mapping_is_reported(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    text = "lang: en\nrules:\n" + GOOD_RULE.replace("[The sea is calm., I understand.]",
+                                                     "[The sea is calm., I understand., Note: calm seas today.]")
+    code, out = lint(tmp_path, text, capsys)
+    assert code == 1
+    assert "book.yaml:11:47: a 'pass' example must be text, but YAML read this one as a mapping" in out
+
+
 def test_odd_encoding_and_wrong_files(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     folder = tmp_path / "en"
     folder.mkdir()
