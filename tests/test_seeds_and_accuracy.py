@@ -1,14 +1,16 @@
-"""The source articles' phrases are covered, and accuracy on the labelled replies meets the target."""
+"""The source articles' phrases are covered, and accuracy on the labelled replies (risks and moves) meets the target."""
 
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 
 import pytest
 
 from coach.checker import Checker
-from coach.evaluate import evaluate, load_labelled
+from coach.evaluate import evaluate, load_labelled, moves
 from coach.language import LANGUAGES
+from coach.phrasebook.model import MOVES
 from coach.yamlfile import load_yaml
 
 DATA = Path(__file__).parent / "data"
@@ -47,5 +49,23 @@ def test_labelled_set_is_large_and_hard_enough(lang: str) -> None:
 def test_precision_and_recall(shipped_checker: Checker, lang: str) -> None:
     _, replies = load_labelled(DATA / "accuracy" / f"{lang}.yaml")
     result = evaluate(shipped_checker, lang, replies)
+    assert result.overall.precision >= TARGET, result.mistakes
+    assert result.overall.recall >= TARGET, result.mistakes
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_move_set_is_large_and_covers_every_move(lang: str) -> None:
+    _, replies = load_labelled(DATA / "moves" / f"{lang}.yaml")
+    assert len(replies) >= 50
+    assert sum(1 for r in replies if not r.expect) >= 8
+    labelled = Counter(move for r in replies for move in r.expect)
+    assert set(labelled) == set(MOVES), set(MOVES) ^ set(labelled)
+    assert min(labelled.values()) >= 4, labelled
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_move_precision_and_recall(shipped_checker: Checker, lang: str) -> None:
+    _, replies = load_labelled(DATA / "moves" / f"{lang}.yaml")
+    result = evaluate(shipped_checker, lang, replies, moves)
     assert result.overall.precision >= TARGET, result.mistakes
     assert result.overall.recall >= TARGET, result.mistakes
