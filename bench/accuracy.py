@@ -50,7 +50,8 @@ def main() -> int:
             print(f"| {category} | " + " | ".join(cells) + " |")
         return 0
     for e in evaluations:
-        print(f"{e.lang}: {e.replies} replies ({e.clean} {'with no move' if args.moves else 'clean'})  precision {e.overall.precision:.3f}  "
+        none = "with no move" if args.moves else "clean"
+        print(f"{e.lang}: {e.replies} replies ({e.clean} {none})  precision {e.overall.precision:.3f}  "
               f"recall {e.overall.recall:.3f}")
         for category, s in sorted(e.by_category.items()):
             print(f"    {category:<24} precision {s.precision:.2f}  recall {s.recall:.2f}  "
